@@ -1,0 +1,346 @@
+"""The database schema, declared as data, created idempotently.
+
+This module is the one place where tables, columns, indexes and full-text indexes are
+defined. Each column carries a French description: the same text documents the
+database for analysts in the Datasette metadata (`datasette/metadata.py` reads it).
+
+Every datetime is ISO 8601 text. `ensure_schema(db)` can run any number of times.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+# FTS5 with accent folding: "rénovation" finds "renovation" and the reverse.
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+
+
+@dataclass(frozen=True)
+class Column:
+    type: type
+    description: str
+    not_null: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    description: str
+    columns: dict[str, Column]
+    pk: str | tuple[str, ...]
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()
+    indexes: tuple[tuple[str, ...], ...] = ()
+    unique_indexes: tuple[tuple[str, ...], ...] = ()
+    fts: tuple[str, ...] = ()
+    label_column: str | None = None
+
+
+def _c(type_: type, description: str, not_null: bool = False) -> Column:
+    return Column(type_, description, not_null)
+
+
+TABLES: dict[str, Table] = {
+    "centres": Table(
+        "Les centres de ressources politique de la ville (CRPV) moissonnés, tels que décrits "
+        "dans le registre data/centres.yaml.",
+        {
+            "id": _c(str, "Identifiant court du centre (slug), utilisé partout comme centre_id.", True),
+            "name": _c(str, "Nom officiel du centre.", True),
+            "short_name": _c(str, "Nom court ou sigle (IREV, ORIV…)."),
+            "url": _c(str, "Adresse de la page d'accueil du site du centre.", True),
+            "timezone": _c(str, "Fuseau horaire IANA du centre (Europe/Paris, America/Martinique…).", True),
+            "territory": _c(str, "Territoire couvert (région, département)."),
+            "region_code": _c(str, "Code INSEE de la région couverte."),
+            "city": _c(str, "Ville du siège du centre."),
+            "cms": _c(str, "Logiciel du site (wordpress, drupal, spip, custom) quand il est connu."),
+            "latitude": _c(float, "Latitude du siège (WGS 84)."),
+            "longitude": _c(float, "Longitude du siège (WGS 84)."),
+            "verified": _c(int, "1 si l'adresse du site a été vérifiée, 0 si elle est incertaine."),
+        },
+        pk="id",
+        label_column="name",
+    ),
+    "items": Table(
+        "Tous les contenus moissonnés : actualités (news), événements (event) et documents "
+        "(document). Une ligne par URL canonique.",
+        {
+            "id": _c(str, "Identifiant stable de l'élément, constant d'une moisson à l'autre.", True),
+            "centre_id": _c(str, "Centre qui publie l'élément (→ centres.id).", True),
+            "kind": _c(str, "Nature : news (actualité), event (événement) ou document (publication).", True),
+            "url": _c(str, "URL canonique de la page d'origine.", True),
+            "title": _c(str, "Titre en texte brut.", True),
+            "summary": _c(str, "Résumé en texte brut (chapeau ou début du texte)."),
+            "body_html": _c(str, "Corps de la page, HTML assaini (sans script, style ni iframe)."),
+            "body_text": _c(str, "Corps de la page en texte brut, sans menus ni pied de page."),
+            "published_at": _c(str, "Date de publication : date (AAAA-MM-JJ) ou date-heure ISO 8601 avec décalage."),
+            "updated_at": _c(str, "Date de dernière modification annoncée par la source, si connue."),
+            "first_seen_at": _c(str, "Première fois que le portail a vu l'élément (UTC).", True),
+            "last_seen_at": _c(str, "Dernière fois que le portail a vu l'élément (UTC).", True),
+            "status": _c(str, "active, ou gone si la source ne le publie plus (jamais supprimé).", True),
+            "gone_since": _c(str, "Date à laquelle l'élément a disparu de la source (status = gone)."),
+            "image_url": _c(str, "Illustration principale, si la page en déclare une."),
+            "language": _c(str, "Langue de la page (fr par défaut)."),
+            "source_url": _c(str, "Provenance : URL du flux, de l'agenda ou de la liste où l'élément a été trouvé."),
+            "method": _c(str, "Provenance : méthode d'extraction (feed, ical, jsonld, sitemap, html, pdf)."),
+            "fetched_at": _c(str, "Provenance : date du dernier téléchargement de la page (UTC)."),
+            "content_hash": _c(str, "Empreinte SHA-256 des champs publiés, pour détecter les modifications."),
+            "fingerprint": _c(str, "Empreinte de quasi-doublon (titre et texte normalisés)."),
+            "cluster_id": _c(str, "Groupe de quasi-doublons : la même information relayée par plusieurs centres."),
+            "themes": _c(str, "Libellés des thèmes de l'élément (tableau JSON), pour les facettes."),
+            "search_stems": _c(str, "Racines françaises des mots du titre et du texte, pour la recherche plein texte."),
+        },
+        pk="id",
+        foreign_keys=(("centre_id", "centres", "id"),),
+        indexes=(
+            ("centre_id",), ("kind",), ("published_at",), ("status",), ("cluster_id",),
+            ("kind", "published_at"), ("centre_id", "kind"), ("fingerprint",),
+        ),
+        unique_indexes=(("url",),),
+        fts=("title", "summary", "body_text", "search_stems"),
+        label_column="title",
+    ),
+    "item_urls": Table(
+        "Toutes les adresses connues d'un élément (alias /node/N, ?p=N, anciennes URL) "
+        "pointant vers son URL canonique.",
+        {
+            "url": _c(str, "Adresse normalisée menant à l'élément.", True),
+            "item_id": _c(str, "Élément désigné (→ items.id).", True),
+            "first_seen_at": _c(str, "Première fois que cette adresse a été vue (UTC)."),
+        },
+        pk="url",
+        foreign_keys=(("item_id", "items", "id"),),
+        indexes=(("item_id",),),
+    ),
+    "events": Table(
+        "Dates des événements. Plusieurs lignes pour un événement récurrent ou en plusieurs sessions.",
+        {
+            "id": _c(str, "Identifiant de la séance (élément + début).", True),
+            "item_id": _c(str, "Événement (→ items.id).", True),
+            "starts_at": _c(str, "Début : date-heure ISO 8601 avec le décalage UTC du lieu, ou date seule si all_day = 1.", True),
+            "ends_at": _c(str, "Fin : date-heure avec décalage, ou dernier jour inclus si all_day = 1."),
+            "all_day": _c(int, "1 pour un événement sur des journées entières (dates sans heure).", True),
+            "timezone": _c(str, "Fuseau horaire IANA du lieu de l'événement."),
+            "starts_at_utc": _c(str, "Début en UTC, pour trier et filtrer les événements de tous les fuseaux."),
+            "location_name": _c(str, "Nom du lieu (salle, équipement)."),
+            "address": _c(str, "Adresse postale du lieu."),
+            "postcode": _c(str, "Code postal du lieu."),
+            "city": _c(str, "Commune du lieu."),
+            "departement": _c(str, "Département du lieu, déduit du code postal."),
+            "region": _c(str, "Région du lieu, déduite du code postal."),
+            "online": _c(int, "1 si l'événement a lieu en ligne (webinaire)."),
+            "event_type": _c(str, "Type d'événement (webinaire, séminaire, atelier, formation…)."),
+        },
+        pk="id",
+        foreign_keys=(("item_id", "items", "id"),),
+        indexes=(("item_id",), ("starts_at_utc",), ("city",), ("departement",)),
+    ),
+    "documents": Table(
+        "Documents publiés (PDF le plus souvent) : fichier, taille, pages et texte extrait.",
+        {
+            "id": _c(str, "Identifiant du fichier (élément + URL du fichier).", True),
+            "item_id": _c(str, "Élément qui publie le document (→ items.id).", True),
+            "file_url": _c(str, "URL du fichier.", True),
+            "media_type": _c(str, "Type de média (application/pdf…)."),
+            "size_bytes": _c(int, "Taille du fichier en octets."),
+            "pages": _c(int, "Nombre de pages."),
+            "title": _c(str, "Titre déclaré dans les métadonnées du fichier."),
+            "created_at": _c(str, "Date de création déclarée dans le fichier."),
+            "sha256": _c(str, "Empreinte SHA-256 du fichier (repère les mêmes documents publiés par plusieurs centres)."),
+            "text": _c(str, "Texte extrait du fichier (borné), pour la recherche plein texte."),
+            "error": _c(str, "Raison pour laquelle le fichier n'a pas pu être lu (chiffré, endommagé…)."),
+        },
+        pk="id",
+        foreign_keys=(("item_id", "items", "id"),),
+        indexes=(("item_id",), ("sha256",)),
+        fts=("title", "text"),
+    ),
+    "themes": Table(
+        "Vocabulaire partagé des thèmes de la politique de la ville (data/themes.yaml).",
+        {
+            "id": _c(str, "Identifiant du thème.", True),
+            "label": _c(str, "Libellé français du thème.", True),
+            "description": _c(str, "Ce que recouvre le thème."),
+        },
+        pk="id",
+        label_column="label",
+    ),
+    "item_themes": Table(
+        "Thèmes attribués à chaque élément (0 à 3), avec la méthode d'attribution.",
+        {
+            "item_id": _c(str, "Élément (→ items.id).", True),
+            "theme_id": _c(str, "Thème (→ themes.id).", True),
+            "method": _c(str, "Méthode : category (rubrique du centre) ou keywords (mots du texte)."),
+            "score": _c(float, "Force de l'attribution (nombre pondéré d'indices)."),
+        },
+        pk=("item_id", "theme_id"),
+        foreign_keys=(("item_id", "items", "id"), ("theme_id", "themes", "id")),
+        indexes=(("theme_id",),),
+    ),
+    "item_versions": Table(
+        "Historique des modifications : une ligne par changement d'un élément, avec les valeurs précédentes.",
+        {
+            "id": _c(int, "Numéro de la version.", True),
+            "item_id": _c(str, "Élément modifié (→ items.id).", True),
+            "changed_at": _c(str, "Date à laquelle le changement a été constaté (UTC).", True),
+            "valid_from": _c(str, "Début de validité des valeurs précédentes (UTC)."),
+            "changed_fields": _c(str, "Champs modifiés (tableau JSON)."),
+            "previous": _c(str, "Valeurs précédentes des champs modifiés (objet JSON)."),
+            "previous_hash": _c(str, "Empreinte du contenu avant le changement."),
+            "content_hash": _c(str, "Empreinte du contenu après le changement."),
+        },
+        pk="id",
+        foreign_keys=(("item_id", "items", "id"),),
+        indexes=(("item_id",), ("changed_at",)),
+    ),
+    "sources": Table(
+        "Sources découvertes sur chaque site : flux RSS/Atom, plans de site, agendas iCalendar, listes.",
+        {
+            "id": _c(str, "Identifiant de la source (centre + URL).", True),
+            "centre_id": _c(str, "Centre (→ centres.id).", True),
+            "url": _c(str, "Adresse de la source.", True),
+            "kind": _c(str, "Nature reconnue à la réponse : feed, sitemap, ical, listing, page.", True),
+            "content": _c(str, "Contenu attendu (news, event, document) quand le registre l'indique."),
+            "discovered_from": _c(str, "Page où la source a été trouvée (ou registry)."),
+            "first_seen_at": _c(str, "Première découverte (UTC)."),
+            "last_seen_at": _c(str, "Dernière utilisation (UTC)."),
+            "last_status": _c(int, "Dernier code HTTP reçu."),
+            "items_found": _c(int, "Éléments trouvés à la dernière lecture."),
+        },
+        pk="id",
+        foreign_keys=(("centre_id", "centres", "id"),),
+        indexes=(("centre_id",),),
+    ),
+    "fetch_state": Table(
+        "État des téléchargements pour les requêtes conditionnelles (ETag, Last-Modified).",
+        {
+            "url": _c(str, "Adresse téléchargée.", True),
+            "centre_id": _c(str, "Centre (→ centres.id)."),
+            "etag": _c(str, "Dernier ETag reçu."),
+            "last_modified": _c(str, "Dernier en-tête Last-Modified reçu."),
+            "status": _c(int, "Dernier code HTTP reçu."),
+            "content_hash": _c(str, "Empreinte SHA-256 du dernier corps reçu."),
+            "bytes": _c(int, "Taille du dernier corps reçu."),
+            "fetched_at": _c(str, "Dernier téléchargement complet (UTC)."),
+            "checked_at": _c(str, "Dernière vérification, même sans téléchargement (UTC)."),
+            "sitemap_lastmod": _c(str, "Dernière date lastmod annoncée par un plan de site."),
+        },
+        pk="url",
+        indexes=(("centre_id",),),
+    ),
+    "harvest_runs": Table(
+        "Journal des moissons : une ligne par centre et par passage.",
+        {
+            "id": _c(int, "Numéro de la ligne.", True),
+            "run_id": _c(str, "Identifiant du passage (commun à tous les centres d'une même commande).", True),
+            "centre_id": _c(str, "Centre moissonné (→ centres.id).", True),
+            "mode": _c(str, "light (flux, agendas, plans de site) ou full (exploration complète)."),
+            "status": _c(str, "running, completed, failed ou interrupted.", True),
+            "started_at": _c(str, "Début (UTC).", True),
+            "finished_at": _c(str, "Fin (UTC)."),
+            "new": _c(int, "Éléments nouveaux."),
+            "updated": _c(int, "Éléments modifiés."),
+            "unchanged": _c(int, "Éléments revus sans changement."),
+            "gone": _c(int, "Éléments marqués disparus."),
+            "failed": _c(int, "Échecs (voir harvest_errors)."),
+            "requests": _c(int, "Requêtes HTTP envoyées."),
+            "not_modified": _c(int, "Réponses 304 (rien à retélécharger)."),
+            "bytes": _c(int, "Octets reçus."),
+            "items_seen": _c(int, "Éléments vus pendant le passage."),
+            "fill_rates": _c(str, "Taux de remplissage des champs (objet JSON : dates, résumés, lieux…)."),
+            "message": _c(str, "Message de fin (cause d'un échec ou d'une interruption)."),
+        },
+        pk="id",
+        foreign_keys=(("centre_id", "centres", "id"),),
+        indexes=(("centre_id", "started_at"), ("run_id",)),
+    ),
+    "harvest_errors": Table(
+        "Échecs rencontrés pendant les moissons : une ligne par échec.",
+        {
+            "id": _c(int, "Numéro de l'échec.", True),
+            "run_id": _c(str, "Passage (→ harvest_runs.run_id).", True),
+            "centre_id": _c(str, "Centre (→ centres.id)."),
+            "url": _c(str, "Adresse en cause."),
+            "kind": _c(str, "Nature : http, network, timeout, robots, feed, parse, pdf, validation…", True),
+            "message": _c(str, "Description de l'échec.", True),
+            "occurred_at": _c(str, "Date (UTC).", True),
+        },
+        pk="id",
+        foreign_keys=(("centre_id", "centres", "id"),),
+        indexes=(("run_id",), ("centre_id",)),
+    ),
+    "schedule_state": Table(
+        "État du planificateur : prochain passage, série d'échecs et attente exponentielle par centre.",
+        {
+            "job_id": _c(str, "Tâche : <centre>:light ou <centre>:full.", True),
+            "centre_id": _c(str, "Centre (→ centres.id).", True),
+            "mode": _c(str, "light ou full.", True),
+            "failure_streak": _c(int, "Échecs consécutifs."),
+            "backoff_until": _c(str, "Pas de nouvelle tentative avant cette date (UTC)."),
+            "last_started_at": _c(str, "Dernier lancement (UTC)."),
+            "last_finished_at": _c(str, "Dernière fin (UTC)."),
+            "last_exit_code": _c(int, "Code de sortie du dernier passage."),
+            "last_status": _c(str, "Résultat du dernier passage (completed, failed, timeout, interrupted, skipped)."),
+            "next_run_at": _c(str, "Prochain passage prévu (UTC)."),
+        },
+        pk="job_id",
+        indexes=(("centre_id",),),
+    ),
+    "meta": Table(
+        "Informations sur la base elle-même (version du schéma, dernière moisson).",
+        {
+            "key": _c(str, "Clé.", True),
+            "value": _c(str, "Valeur."),
+        },
+        pk="key",
+    ),
+}
+
+# Creation order follows foreign keys.
+TABLE_ORDER = (
+    "centres", "themes", "items", "item_urls", "events", "documents", "item_themes",
+    "item_versions", "sources", "fetch_state", "harvest_runs", "harvest_errors",
+    "schedule_state", "meta",
+)
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create every table, index and FTS index that is missing; safe to run repeatedly."""
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    existing = set(db.table_names())
+    for name in TABLE_ORDER:
+        spec = TABLES[name]
+        table = db[name]
+        if name not in existing:
+            table.create(
+                {col: c.type for col, c in spec.columns.items()},
+                pk=spec.pk,
+                not_null={col for col, c in spec.columns.items() if c.not_null},
+                foreign_keys=list(spec.foreign_keys),
+            )
+        else:
+            # Columns added to the declaration later arrive here, never by alter=True on insert.
+            have = set(table.columns_dict)
+            for col, c in spec.columns.items():
+                if col not in have:
+                    table.add_column(col, c.type)
+        indexed = {tuple(ix.columns) for ix in table.indexes}
+        for columns in spec.indexes:
+            if columns not in indexed:
+                table.create_index(columns, if_not_exists=True)
+        for columns in spec.unique_indexes:
+            if columns not in indexed:
+                table.create_index(columns, unique=True, if_not_exists=True)
+        if spec.fts and f"{name}_fts" not in existing:
+            table.enable_fts(list(spec.fts), create_triggers=True, tokenize=FTS_TOKENIZE)
+    db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+
+
+def open_database(path) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at `path` with the schema in place."""
+    db = sqlite_utils.Database(path)
+    ensure_schema(db)
+    return db
