@@ -226,6 +226,7 @@ TABLES: dict[str, Table] = {
             "fetched_at": _c(str, "Dernier téléchargement complet (UTC)."),
             "checked_at": _c(str, "Dernière vérification, même sans téléchargement (UTC)."),
             "sitemap_lastmod": _c(str, "Dernière date lastmod annoncée par un plan de site."),
+            "links": _c(str, "Liens suivis depuis cette page (JSON), rejoués quand elle répond 304."),
         },
         pk="url",
         indexes=(("centre_id",),),
@@ -291,8 +292,8 @@ TABLES: dict[str, Table] = {
     "meta": Table(
         "Informations sur la base elle-même (version du schéma, dernière moisson).",
         {
-            "key": _c(str, "Clé.", True),
-            "value": _c(str, "Valeur."),
+            "key": _c(str, "Clé (schema_version, last_harvest_at, last_run_id).", True),
+            "value": _c(str, "Valeur associée à la clé."),
         },
         pk="key",
     ),

@@ -1,0 +1,60 @@
+"""Downloader middleware: conditional requests and the fetch ledger."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from normalize.urls import canonicalize_url
+
+
+class ConditionalRequestsMiddleware:
+    """Adds If-None-Match / If-Modified-Since for every URL fetched before, and records
+    the validators, size and hash of every response in `fetch_state`.
+
+    robots.txt is always fetched in full: a 304 would reach Scrapy's robots parser as an
+    empty body, which means "everything allowed".
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _state(self):
+        spider = self.crawler.spider
+        return getattr(spider, "state", None)
+
+    @staticmethod
+    def _exempt(request) -> bool:
+        return (
+            request.meta.get("dont_obey_robotstxt")
+            or urlsplit(request.url).path == "/robots.txt"
+            or request.meta.get("unconditional")
+        )
+
+    def process_request(self, request, spider=None):
+        state = self._state()
+        if state is None or self._exempt(request):
+            return None
+        for name, value in state.conditional_headers(canonicalize_url(request.url)).items():
+            request.headers.setdefault(name, value)
+        return None
+
+    def process_response(self, request, response, spider=None):
+        state = self._state()
+        if state is not None and not self._exempt(request) and response.status not in (301, 302, 303, 307, 308):
+            headers = {
+                "etag": _text(response.headers.get("ETag")),
+                "last-modified": _text(response.headers.get("Last-Modified")),
+            }
+            state.record_response(canonicalize_url(response.url), response.status, headers, response.body)
+            stats = self.crawler.stats
+            if response.status == 304:
+                stats.inc_value("crpv/not_modified")
+        return response
+
+
+def _text(value: bytes | None) -> str | None:
+    return value.decode("latin-1") if value else None

@@ -1,0 +1,49 @@
+"""Scrapy settings: the only settings module. Environments differ through CRPV_* variables."""
+
+import os
+
+BOT_NAME = "portail-crpv"
+SPIDER_MODULES = ["crawlers.spiders"]
+
+# Politeness: the centres must never notice the portal.
+CONTACT_URL = os.getenv("CRPV_CONTACT_URL", "https://github.com/portail-crpv/portail-crpv")
+USER_AGENT = f"PortailCRPV/0.1 (+{CONTACT_URL}; agrégateur des centres de ressources politique de la ville)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 32  # across centres; each centre gets one request at a time
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+# One second between two requests to the same site. CRPV_DOWNLOAD_DELAY lowers it for
+# the loopback demo mirror and the tests, which are our own servers.
+DOWNLOAD_DELAY = float(os.getenv("CRPV_DOWNLOAD_DELAY", "1.0"))
+RANDOMIZE_DOWNLOAD_DELAY = False
+# robots.txt Crawl-delay is honoured up to this many seconds.
+CRPV_MAX_CRAWL_DELAY = float(os.getenv("CRPV_MAX_CRAWL_DELAY", "30"))
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+DOWNLOAD_TIMEOUT = float(os.getenv("CRPV_DOWNLOAD_TIMEOUT", "30"))
+DOWNLOAD_MAXSIZE = 40 * 1024 * 1024  # a PDF larger than this is not fetched
+DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 5
+DEPTH_LIMIT = int(os.getenv("CRPV_DEPTH_LIMIT", "8"))
+# Breadth-first: listings named in the registry are read before the deep tail of a site.
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+# A safety net per centre against a site that turns into an endless crawl.
+CLOSESPIDER_PAGECOUNT = int(os.getenv("CRPV_MAX_PAGES", "5000"))
+CLOSESPIDER_ERRORCOUNT = 0
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawlers.middlewares.ConditionalRequestsMiddleware": 560,
+}
+ITEM_PIPELINES = {
+    "pipelines.normalize.NormalizePipeline": 300,
+    "pipelines.validate.ValidatePipeline": 400,
+    "pipelines.store.StorePipeline": 800,
+}
+
+LOG_LEVEL = os.getenv("CRPV_LOG_LEVEL", "WARNING")
+LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,126 @@
+"""What the crawler remembers of earlier harvests of one centre: validators for
+conditional requests, the links each page led to, the known items.
+
+This is what makes a second harvest cheap: an unchanged page answers 304 and the
+crawl goes on from the links remembered for it instead of downloading it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta, timezone
+
+import sqlite_utils
+
+from normalize.urls import canonicalize_url
+
+# A CMS probe that answered 404 is not asked again for this long.
+PROBE_RETRY = timedelta(days=7)
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class HarvestState:
+    """Per-centre view of `fetch_state` and `items`, loaded once at spider start."""
+
+    def __init__(self, db: sqlite_utils.Database, centre_id: str):
+        self.db = db
+        self.centre_id = centre_id
+        self.fetches: dict[str, dict] = {
+            row["url"]: row
+            for row in db.query("select * from fetch_state where centre_id = ?", [centre_id])
+        }
+        self.item_urls: dict[str, str] = {}  # any known URL of an active item -> item id
+        for row in db.query(
+            "select i.id, i.url, u.url as alias from items i left join item_urls u on u.item_id = i.id "
+            "where i.centre_id = ? and i.status = 'active'",
+            [centre_id],
+        ):
+            self.item_urls[row["url"]] = row["id"]
+            if row["alias"]:
+                self.item_urls[row["alias"]] = row["id"]
+        self.item_lastmod: dict[str, str | None] = {
+            row["url"]: row["updated_at"] or row["published_at"]
+            for row in db.query(
+                "select url, updated_at, published_at from items where centre_id = ? and status = 'active'",
+                [centre_id],
+            )
+        }
+        self.seen_item_ids: set[str] = set()
+
+    # -- conditional requests -------------------------------------------------
+    def conditional_headers(self, url: str) -> dict[str, str]:
+        row = self.fetches.get(url)
+        if not row or row.get("status") != 200:
+            return {}
+        headers = {}
+        if row.get("etag"):
+            headers["If-None-Match"] = row["etag"]
+        if row.get("last_modified"):
+            headers["If-Modified-Since"] = row["last_modified"]
+        return headers
+
+    def record_response(self, url: str, status: int, headers: dict[str, str | None], body: bytes) -> None:
+        now = utc_now()
+        row = dict(self.fetches.get(url) or {"url": url, "centre_id": self.centre_id})
+        row["checked_at"] = now
+        if status == 304:
+            pass  # validators unchanged
+        else:
+            row["status"] = status
+            row["etag"] = headers.get("etag")
+            row["last_modified"] = headers.get("last-modified")
+            row["bytes"] = len(body)
+            row["content_hash"] = hashlib.sha256(body).hexdigest() if body else None
+            row["fetched_at"] = now
+            if status != 200:
+                row["links"] = None
+        self.fetches[url] = row
+        self.db["fetch_state"].upsert(row, pk="url", alter=False)
+
+    def is_unchanged(self, url: str, body: bytes) -> bool:
+        """True when a full download returned the same bytes as last time (no validators)."""
+        row = self.fetches.get(url)
+        return bool(row and row.get("content_hash") == hashlib.sha256(body).hexdigest())
+
+    # -- links remembered for replay on 304 ---------------------------------------
+    def remember_links(self, url: str, links: list[dict]) -> None:
+        row = self.fetches.get(url)
+        if row is None:
+            return
+        row["links"] = json.dumps(links, ensure_ascii=False, separators=(",", ":"))
+        self.db["fetch_state"].update(url, {"links": row["links"]})
+
+    def links_of(self, url: str) -> list[dict] | None:
+        row = self.fetches.get(url)
+        if not row or not row.get("links"):
+            return None
+        return json.loads(row["links"])
+
+    def recently_missing(self, url: str, now: datetime | None = None) -> bool:
+        """True for a probe that answered 4xx within PROBE_RETRY."""
+        row = self.fetches.get(url)
+        if not row or not row.get("status") or row["status"] < 400 or not row.get("checked_at"):
+            return False
+        now = now or datetime.now(timezone.utc)
+        return now - datetime.fromisoformat(row["checked_at"]) < PROBE_RETRY
+
+    # -- known items --------------------------------------------------------------
+    def known_item(self, url: str) -> str | None:
+        return self.item_urls.get(canonicalize_url(url)) or self.item_urls.get(url)
+
+    def mark_seen(self, url: str) -> None:
+        item_id = self.known_item(url)
+        if item_id:
+            self.seen_item_ids.add(item_id)
+
+    def unseen_item_urls(self) -> list[str]:
+        """Canonical URLs of active items not met during this run (candidates for a revisit)."""
+        seen = self.seen_item_ids
+        return sorted(
+            url for url, item_id in self.item_urls.items()
+            if item_id not in seen and url in self.item_lastmod
+        )

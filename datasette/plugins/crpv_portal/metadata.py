@@ -1,0 +1,213 @@
+"""Datasette metadata, settings and analyst views, generated from `pipelines.schema`.
+
+Table and column descriptions come from the one declaration in `pipelines/schema.py`, so
+the analysts' documentation never drifts from the real schema. The views are created in
+the published copy only (the harvest database stays as the pipeline left it).
+"""
+
+from __future__ import annotations
+
+from pipelines.schema import TABLES
+
+from . import DB_NAME
+
+LICENCE = "Licence Ouverte 2.0 (données du portail) ; contenus © chaque centre"
+LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+
+# Served as `--setting` values: fast, read-only, no surprise facets on big tables.
+SETTINGS = {
+    "suggest_facets": False,
+    "sql_time_limit_ms": 3000,
+    "facet_time_limit_ms": 500,
+    "default_page_size": 50,
+    "max_returned_rows": 1000,
+    "default_facet_size": 20,
+    "allow_download": True,
+    "allow_facet": True,
+    "num_sql_threads": 3,
+    "truncate_cells_html": 300,
+    "default_cache_ttl": 60,
+}
+
+UPCOMING_SQL = """(
+    (e.all_day = 1 and coalesce(e.ends_at, e.starts_at) >= date('now', 'localtime'))
+    or (coalesce(e.all_day, 0) = 0 and datetime(coalesce(e.ends_at, e.starts_at)) >= datetime('now'))
+  )"""
+
+VIEWS: dict[str, tuple[str, str, dict[str, str]]] = {
+    "vue_actualites": (
+        "Actualités actives de tous les centres, les plus récentes d'abord.",
+        """select i.id, coalesce(i.published_at, i.first_seen_at) as date_publication,
+  i.centre_id, coalesce(c.short_name, c.name) as centre, c.territory as territoire,
+  i.title as titre, i.summary as resume, i.themes as themes, i.url
+from items i join centres c on c.id = i.centre_id
+where i.kind = 'news' and i.status = 'active'
+order by date_publication desc""",
+        {"date_publication": "Date de publication (ou de première découverte).",
+         "centre": "Nom court du centre.", "territoire": "Territoire du centre.",
+         "titre": "Titre.", "resume": "Résumé.", "themes": "Thèmes (tableau JSON).",
+         "url": "Lien vers la page d'origine.", "id": "Identifiant de l'élément.",
+         "centre_id": "Identifiant du centre."},
+    ),
+    "vue_agenda": (
+        "Toutes les séances d'événements (passées et à venir) avec le centre et le lieu, "
+        "dans l'ordre chronologique.",
+        """select e.id as seance_id, e.item_id, e.starts_at as debut, e.ends_at as fin,
+  e.all_day as journee_entiere, e.timezone as fuseau, e.location_name as lieu, e.city as ville,
+  e.postcode as code_postal, e.online as en_ligne, i.title as titre, i.centre_id,
+  coalesce(c.short_name, c.name) as centre, c.territory as territoire, i.themes as themes, i.url
+from events e join items i on i.id = e.item_id join centres c on c.id = i.centre_id
+where i.status = 'active'
+order by datetime(coalesce(e.starts_at_utc, e.starts_at))""",
+        {"seance_id": "Identifiant de la séance.", "item_id": "Événement (→ items.id).",
+         "debut": "Début, heure locale du lieu avec décalage UTC (ou date seule).",
+         "fin": "Fin, heure locale avec décalage (ou dernier jour inclus).",
+         "journee_entiere": "1 pour un événement sur des journées entières.",
+         "fuseau": "Fuseau horaire du lieu.", "lieu": "Nom du lieu.", "ville": "Commune.",
+         "code_postal": "Code postal.", "en_ligne": "1 pour un événement en ligne.",
+         "titre": "Titre.", "centre_id": "Identifiant du centre.", "centre": "Nom court du centre.",
+         "territoire": "Territoire du centre.", "themes": "Thèmes (tableau JSON).",
+         "url": "Lien vers la page d'origine."},
+    ),
+    "vue_documents": (
+        "Publications et fichiers (PDF) avec leur taille, leur nombre de pages et leurs thèmes.",
+        """select i.id, coalesce(i.published_at, i.first_seen_at) as date_publication,
+  coalesce(c.short_name, c.name) as centre, i.title as titre, d.file_url as fichier,
+  d.media_type as type_media, d.pages, d.size_bytes as taille_octets, i.themes, i.url
+from documents d join items i on i.id = d.item_id join centres c on c.id = i.centre_id
+where i.status = 'active'
+order by date_publication desc""",
+        {"id": "Identifiant de l'élément.", "date_publication": "Date de publication.",
+         "centre": "Nom court du centre.", "titre": "Titre.", "fichier": "URL du fichier.",
+         "type_media": "Type de média.", "pages": "Nombre de pages.",
+         "taille_octets": "Taille en octets.", "themes": "Thèmes (tableau JSON).",
+         "url": "Page d'origine."},
+    ),
+    "vue_sources": (
+        "Source et licence de chaque centre, avec sa dernière moisson réussie.",
+        """select c.id as centre_id, c.name as centre, c.url as source, c.territory as territoire,
+  'Contenus © ' || c.name || ' ; le portail reprend titres, résumés et liens avec mention de la source'
+    as licence,
+  (select max(r.finished_at) from harvest_runs r where r.centre_id = c.id
+     and r.status = 'completed') as derniere_moisson_reussie,
+  (select count(*) from items i where i.centre_id = c.id and i.status = 'active') as elements
+from centres c order by c.name""",
+        {"centre_id": "Identifiant du centre.", "centre": "Nom du centre.",
+         "source": "Site d'origine des contenus.", "territoire": "Territoire couvert.",
+         "licence": "Conditions de réutilisation des contenus du centre.",
+         "derniere_moisson_reussie": "Fin de la dernière moisson réussie (UTC).",
+         "elements": "Éléments actifs publiés par le centre."},
+    ),
+}
+
+QUERIES = {
+    "dernieres_actualites": {
+        "title": "Dernières actualités",
+        "description": "Les 100 actualités les plus récentes, tous centres confondus.",
+        "sql": """select coalesce(i.published_at, i.first_seen_at) as date_publication,
+  coalesce(c.short_name, c.name) as centre, i.title as titre, i.url, i.themes
+from items i join centres c on c.id = i.centre_id
+where i.kind = 'news' and i.status = 'active'
+order by date_publication desc limit 100""",
+    },
+    "evenements_a_venir": {
+        "title": "Événements à venir",
+        "description": "Séances d'événements non terminées, de la plus proche à la plus lointaine "
+                       "(heures locales du lieu, avec leur décalage UTC).",
+        "sql": f"""select e.starts_at as debut, e.ends_at as fin, e.all_day as journee_entiere,
+  e.timezone as fuseau, i.title as titre, coalesce(c.short_name, c.name) as centre,
+  e.location_name as lieu, e.city as ville, i.url
+from events e join items i on i.id = e.item_id join centres c on c.id = i.centre_id
+where i.status = 'active' and {UPCOMING_SQL}
+order by datetime(coalesce(e.starts_at_utc, e.starts_at))""",
+    },
+    "documents_par_theme": {
+        "title": "Documents par thème",
+        "description": "Publications d'un thème (identifiant de thème, voir la table themes) ; "
+                       "laisser vide pour compter les documents de chaque thème.",
+        "sql": """select t.id as theme, t.label as libelle, i.title as titre,
+  coalesce(c.short_name, c.name) as centre, coalesce(i.published_at, i.first_seen_at) as date_publication,
+  d.pages, d.size_bytes as taille_octets, d.file_url as fichier
+from item_themes it join themes t on t.id = it.theme_id
+  join items i on i.id = it.item_id join centres c on c.id = i.centre_id
+  left join documents d on d.item_id = i.id
+where i.kind = 'document' and i.status = 'active' and (:theme = '' or t.id = :theme)
+order by t.label, date_publication desc""",
+    },
+    "activite_par_centre_par_mois": {
+        "title": "Activité par centre et par mois",
+        "description": "Nombre d'éléments publiés par centre, par mois et par nature.",
+        "sql": """select i.centre_id, coalesce(c.short_name, c.name) as centre,
+  substr(coalesce(i.published_at, i.first_seen_at), 1, 7) as mois,
+  sum(i.kind = 'news') as actualites, sum(i.kind = 'event') as evenements,
+  sum(i.kind = 'document') as documents, count(*) as total
+from items i join centres c on c.id = i.centre_id
+where i.status = 'active'
+group by i.centre_id, mois order by mois desc, centre""",
+    },
+}
+
+SORTABLE = {
+    "items": ["published_at", "centre_id", "kind", "status"],
+    "events": ["starts_at_utc", "city", "departement"],
+    "harvest_runs": ["started_at", "centre_id"],
+    "item_versions": ["changed_at"],
+}
+FACETS = {
+    "items": ["centre_id", "kind", "status"],
+    "events": ["city"],
+    "harvest_runs": ["centre_id", "status"],
+    "harvest_errors": ["centre_id", "kind"],
+}
+
+
+def build_metadata() -> dict:
+    """The full Datasette metadata dict: French titles, licence, sources, tables, queries."""
+    tables: dict[str, dict] = {}
+    for name, spec in TABLES.items():
+        table = {
+            "description": spec.description,
+            "columns": {col: c.description for col, c in spec.columns.items()},
+        }
+        if spec.label_column:
+            table["label_column"] = spec.label_column
+        if name in SORTABLE:
+            table["sortable_columns"] = SORTABLE[name]
+        if name in FACETS:
+            table["facets"] = FACETS[name]
+        if name == "items":
+            table["facets"].append({"array": "themes"})
+        tables[name] = table
+    for name, (description, _sql, columns) in VIEWS.items():
+        tables[name] = {"description": description, "columns": columns}
+    return {
+        "title": "Portail des centres de ressources politique de la ville",
+        "description": "Actualités, événements et publications des centres de ressources "
+                       "politique de la ville (CRPV), moissonnés sur leurs sites. Base en lecture "
+                       "seule : export CSV et JSON sur chaque table et chaque requête.",
+        "license": LICENCE,
+        "license_url": LICENCE_URL,
+        "source": "Sites web des centres de ressources (voir la vue vue_sources)",
+        "source_url": "/etat-des-sources",
+        "about": "Portail CRPV",
+        "about_url": "/",
+        "databases": {
+            DB_NAME: {
+                "title": "Base documentée du portail",
+                "description": "Une table par nature de donnée ; chaque colonne est décrite. "
+                               "Les dates sont en ISO 8601, avec le décalage UTC du lieu.",
+                "license": LICENCE,
+                "license_url": LICENCE_URL,
+                "source": "Sites web des centres de ressources politique de la ville",
+                "source_url": "/etat-des-sources",
+                "tables": tables,
+                "queries": QUERIES,
+            }
+        },
+    }
+
+
+def view_statements() -> list[str]:
+    """CREATE VIEW statements for the analyst views (idempotent)."""
+    return [f"drop view if exists {name}; create view {name} as {sql};"
+            for name, (_d, sql, _c) in VIEWS.items()]

@@ -1,0 +1,436 @@
+"""Shared pieces of every CMS imitation: the item model, the site builder, formatting.
+
+A CMS module receives a `SiteContext` (centre facts + planned items), gives each item
+its canonical path and aliases (`assign`), then writes pages, feeds and files through
+the `Site` builder (`render`). The builder records routes in the on-disk format of
+docs/CONTRACTS.md and the ground truth of every item.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from email.utils import format_datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+MONTHS = [
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+    "septembre", "octobre", "novembre", "décembre",
+]
+DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+# --- the planned content -------------------------------------------------------------
+
+@dataclass
+class Session:
+    """One occurrence of an event: dates plus optional local start/end times."""
+
+    start: date
+    end: date
+    t_start: time | None = None
+    t_end: time | None = None
+
+    @property
+    def all_day(self) -> bool:
+        return self.t_start is None
+
+
+@dataclass
+class Document:
+    pdf_path: str = ""
+    title: str = ""
+    pages: list[list[str]] = field(default_factory=list)
+    size_label: str = ""
+    data: bytes = b""
+
+
+@dataclass
+class Item:
+    kind: str  # news | event | document
+    title: str  # displayed plain text
+    slug: str
+    published: date
+    themes: list[str]
+    paragraphs: list[str]
+    summary: str
+    city: str = ""
+    qpv: str = ""
+    category: str = ""
+    sessions: list[Session] = field(default_factory=list)
+    date_style: str = ""
+    yearless: bool = False
+    recurring: dict | None = None  # {"until": date, "weekday": int} for the weekly event
+    place: dict | None = None
+    document: Document | None = None
+    direct_pdf: bool = False  # a PDF linked from a listing with no landing page
+    relay_of: "tuple[str, Item] | None" = None
+    number: int = 0  # CMS id (?p=, node, article…)
+    path: str = ""
+    aliases: list[str] = field(default_factory=list)
+    nasty: str = ""  # "script", "smart_quotes"… a real-world oddity on this page
+    event_type: str = ""
+
+
+@dataclass
+class SiteContext:
+    centre: dict  # the registry entry (yaml mapping)
+    items: list[Item]
+    today: date
+    rng: "object"
+    cms: str
+
+    @property
+    def id(self) -> str:
+        return self.centre["id"]
+
+    @property
+    def tz(self) -> str:
+        return self.centre.get("timezone") or "Europe/Paris"
+
+    @property
+    def name(self) -> str:
+        return self.centre["name"]
+
+    @property
+    def short(self) -> str:
+        return self.centre.get("short_name") or self.centre["name"]
+
+
+# --- formatting helpers --------------------------------------------------------------
+
+def esc(text: str) -> str:
+    """HTML-escape text for element content and attributes."""
+    return html.escape(text, quote=True)
+
+
+def wp_esc(text: str) -> str:
+    """Escape the way WordPress prints titles: `&amp;` and `&#8217;` entities."""
+    return esc(text).replace("’", "&#8217;").replace("&#x27;", "&#8217;").replace("–", "&#8211;")
+
+
+def slugify(text: str, max_len: int = 70) -> str:
+    """A URL slug without accents, like WordPress/Drupal/pathauto make them."""
+    text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "oe"))
+    text = text.encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    if len(text) > max_len:
+        text = text[:max_len].rsplit("-", 1)[0]
+    return text
+
+
+def fr_date(d: date, weekday: bool = False, year: bool = True, cap: bool = False) -> str:
+    """'jeudi 22 mai 2025' (options for the weekday, the year, a capital)."""
+    day = "1er" if d.day == 1 else str(d.day)
+    text = f"{day} {MONTHS[d.month - 1]}"
+    if year:
+        text += f" {d.year}"
+    if weekday:
+        text = f"{DAYS[d.weekday()]} {text}"
+    return text[0].upper() + text[1:] if cap else text
+
+
+def fr_time(t: time, zero: bool = False) -> str:
+    """'9h30', '14h' (or '14h00' with zero=True)."""
+    if t.minute or zero:
+        return f"{t.hour}h{t.minute:02d}"
+    return f"{t.hour}h"
+
+
+def iso_local(d: date, t: time, tz: str) -> str:
+    """An ISO datetime with the UTC offset of `tz` on that day."""
+    return datetime.combine(d, t, ZoneInfo(tz)).isoformat()
+
+
+def http_date(d: date | datetime) -> str:
+    """An RFC 7231 date for Last-Modified."""
+    if not isinstance(d, datetime):
+        d = datetime.combine(d, time(8, 0), timezone.utc)
+    return format_datetime(d.astimezone(timezone.utc), usegmt=True)
+
+
+def rfc822(d: date, tz: str, hour: int = 10) -> str:
+    """An RSS pubDate at `hour` local time with the numeric offset."""
+    moment = datetime.combine(d, time(hour, 15), ZoneInfo(tz))
+    return format_datetime(moment)
+
+
+def event_truth(item: Item, tz: str) -> list[dict]:
+    """The ground-truth events of an item (occurrences of a weekly event included)."""
+    result = []
+    for s in item.sessions:
+        if s.all_day:
+            result.append({"starts_at": s.start.isoformat(), "ends_at": s.end.isoformat(),
+                           "all_day": True})
+        else:
+            result.append({
+                "starts_at": iso_local(s.start, s.t_start, tz),
+                "ends_at": iso_local(s.end, s.t_end, tz) if s.t_end else None,
+                "all_day": False,
+            })
+    return result
+
+
+def yearless_resolves(reference: date, target: date) -> bool:
+    """True when the CONTRACTS year-inference rule maps a year-less day to `target`."""
+    try:
+        candidate = target.replace(year=reference.year)
+    except ValueError:
+        return False
+    if candidate < reference:
+        try:
+            candidate = candidate.replace(year=reference.year + 1)
+        except ValueError:
+            return False
+    return candidate == target
+
+
+def range_prose(sessions: list[Session], year: bool = True) -> str:
+    """French prose for one or more all-day sessions ('Du 3 au 5 avril 2025', …)."""
+    if len(sessions) > 1:
+        parts = []
+        for s in sessions:
+            if s.start == s.end:
+                parts.append(f"{s.start.day} {MONTHS[s.start.month - 1]}")
+            else:
+                parts.append(f"{s.start.day}-{s.end.day} {MONTHS[s.start.month - 1]}")
+        text = "Les " + ", ".join(parts[:-1]) + " et " + parts[-1]
+        return text + (f" {sessions[-1].end.year}" if year else "")
+    s = sessions[0]
+    if s.start == s.end:
+        return fr_date(s.start, weekday=True, year=year, cap=True)
+    if s.start.year != s.end.year:
+        return f"Du {fr_date(s.start)} au {fr_date(s.end)}"
+    if s.start.month != s.end.month:
+        return f"Du {fr_date(s.start, year=False)} au {fr_date(s.end, year=year)}"
+    first = "1er" if s.start.day == 1 else str(s.start.day)
+    return f"Du {first} au {fr_date(s.end, year=year)}"
+
+
+def event_prose(item: Item) -> str:
+    """The date line of an event as centres write it, following `item.date_style`."""
+    s = item.sessions[0]
+    year = not item.yearless
+    if item.recurring:
+        until = item.recurring["until"]
+        first = item.recurring["first"]
+        return (f"Tous les {DAYS[first.weekday()]}s de {fr_time(s.t_start)} à "
+                f"{fr_time(s.t_end)}, du {fr_date(first)} au {fr_date(until)}")
+    if s.all_day:
+        return range_prose(item.sessions, year=year)
+    style = item.date_style
+    day = fr_date(s.start, weekday=True, year=year, cap=True)
+    if style == "dash":
+        return f"{day} – {fr_time(s.t_start)}-{fr_time(s.t_end)}"
+    if style == "le_de":
+        return f"Le {fr_date(s.start, year=year)}, de {fr_time(s.t_start)} à {fr_time(s.t_end)}"
+    if style == "start_only":
+        return f"{day} - {fr_time(s.t_start, zero=True)}"
+    if style == "comma":
+        return f"{day}, {fr_time(s.t_start)}-{fr_time(s.t_end)}"
+    return f"{day} de {fr_time(s.t_start)} à {fr_time(s.t_end)}"
+
+
+# --- the site builder ----------------------------------------------------------------
+
+CTYPE_EXT = [("html", ".html"), ("xml", ".xml"), ("calendar", ".ics"), ("text/plain", ".txt"),
+             ("json", ".json"), ("pdf", ".pdf"), ("css", ".css")]
+
+
+def file_for_target(target: str, ext: str = ".html") -> str:
+    """A readable, collision-free relative file name for a request target."""
+    name = target.strip("/") or "index"
+    name = name.replace("?", "__q__").replace("&", "__and__").replace("=", "-")
+    name = re.sub(r"[^A-Za-z0-9._/-]", "_", name)
+    if not name.endswith(ext):
+        name += ext
+    return "files/" + name
+
+
+class Site:
+    """Collects the files, routes and truth of one served site, then writes them."""
+
+    def __init__(self, ctx: SiteContext, last_modified: date, encoding: str = "utf-8"):
+        self.ctx = ctx
+        self.encoding = encoding
+        self.files: dict[str, bytes] = {}
+        self.routes: dict[str, dict] = {}
+        self.traps: list[dict] = []
+        self.sources: list[dict] = []
+        self.last_modified = last_modified
+
+    def add(self, target: str, body: str | bytes, ctype: str = "text/html; charset=utf-8",
+            modified: date | None = None, file: str | None = None) -> str:
+        """Serve `body` (str is encoded in the site's charset) at `target`; returns the file."""
+        if target in self.routes:
+            raise ValueError(f"{self.ctx.id}: duplicate route {target}")
+        if file is None:
+            ext = next((e for key, e in CTYPE_EXT if key in ctype), ".bin")
+            file = file_for_target(target, ext)
+        if file in self.files:
+            raise ValueError(f"{self.ctx.id}: duplicate file {file}")
+        if isinstance(body, str):
+            body = body.encode(self.encoding, errors="xmlcharrefreplace")
+        self.files[file] = body
+        route: dict = {"file": file, "type": ctype}
+        if modified:
+            route["last_modified"] = http_date(modified)
+        self.routes[target] = route
+        return file
+
+    def alias(self, target: str, existing: str) -> None:
+        """Serve the same file as `existing` at `target` (200, same bytes)."""
+        self.routes[target] = dict(self.routes[existing])
+
+    def redirect(self, target: str, to: str, status: int = 301) -> None:
+        self.routes[target] = {"redirect": to, "status": status}
+
+    def status(self, target: str, code: int) -> None:
+        self.routes[target] = {"status": code}
+
+    def page_count(self) -> int:
+        """Served 200 routes (HTML, feeds, sitemaps, PDFs…)."""
+        return sum(1 for r in self.routes.values() if "file" in r)
+
+    def write(self, out_dir: Path) -> None:
+        """Write the site directory in the on-disk format of docs/CONTRACTS.md."""
+        site_dir = out_dir / self.ctx.id
+        for rel, data in sorted(self.files.items()):
+            path = site_dir / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        meta = {"id": self.ctx.id, "name": self.ctx.name, "timezone": self.ctx.tz,
+                "cms": self.ctx.cms, "last_modified": http_date(self.last_modified),
+                "sources": self.sources}
+        _write_json(site_dir / "_site.json", meta)
+        _write_json(site_dir / "_routes.json",
+                    {"routes": dict(sorted(self.routes.items())), "traps": self.traps})
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n",
+                    encoding="utf-8")
+
+
+def truth_entry(item: Item, ctx: SiteContext) -> dict:
+    """The ground-truth record of one item (format of docs/CONTRACTS.md)."""
+    doc = None
+    if item.document:
+        doc = {"path": item.document.pdf_path, "pages": len(item.document.pages),
+               "title": item.document.title}
+    relay = None
+    if item.relay_of:
+        relay = f"{item.relay_of[0]}:{item.relay_of[1].path}"
+    return {
+        "kind": item.kind, "path": item.path, "title": item.title,
+        "published": item.published.isoformat() if item.published else None,
+        "aliases": list(item.aliases), "events": event_truth(item, ctx.tz),
+        "document": doc, "themes": list(item.themes), "relay_of": relay,
+        "place": item.place,
+    }
+
+
+def stable_hash(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+def window_occurrences(first: date, until: date, lo: date, hi: date) -> list[date]:
+    """Weekly dates from `first` to `until` that fall in [lo, hi]."""
+    out, d = [], first
+    while d <= until:
+        if lo <= d <= hi:
+            out.append(d)
+        d += timedelta(days=7)
+    return out
+
+
+def paginate(seq: list, per_page: int) -> list[list]:
+    """Split a listing into pages (at least one, possibly empty)."""
+    return [seq[i:i + per_page] for i in range(0, len(seq), per_page)] or [[]]
+
+
+def newest_first(items: list[Item]) -> list[Item]:
+    return sorted(items, key=lambda i: (i.published, i.number), reverse=True)
+
+
+def latest(items: list[Item]) -> date:
+    """The newest publication date of a listing (for Last-Modified)."""
+    return max((i.published for i in items), default=date(2020, 1, 1))
+
+
+def paras_html(paragraphs: list[str]) -> str:
+    return "\n".join(f"<p>{esc(p)}</p>" for p in paragraphs)
+
+
+def robots(disallow: list[str], sitemaps: list[str] = (), crawl_delay: int | None = None,
+           extra: str = "") -> str:
+    """A robots.txt body."""
+    lines = ["User-agent: *"] + [f"Disallow: {d}" for d in disallow]
+    if crawl_delay:
+        lines.append(f"Crawl-delay: {crawl_delay}")
+    lines.append("")
+    lines += [f"Sitemap: __ORIGIN__{s}" for s in sitemaps]
+    return "\n".join(lines) + extra + "\n"
+
+
+def urlset(entries: list[tuple[str, date | None]]) -> str:
+    """A sitemap <urlset> of (path, lastmod)."""
+    rows = []
+    for path, lastmod in entries:
+        mod = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
+        rows.append(f"<url><loc>__ORIGIN__{esc(path)}</loc>{mod}</url>")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            + "\n".join(rows) + "\n</urlset>\n")
+
+
+def sitemap_index(paths: list[str]) -> str:
+    rows = "\n".join(f"<sitemap><loc>__ORIGIN__{p}</loc></sitemap>" for p in paths)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            + rows + "\n</sitemapindex>\n")
+
+
+def size_label(n: int, style: str = "ko") -> str:
+    """'363.96 Ko' (Drupal) or '245 Ko'."""
+    if style == "drupal":
+        return f"{n / 1024:.2f} Ko"
+    return f"{max(1, round(n / 1024))} Ko"
+
+
+def make_document_pdf(item: Item, ctx: SiteContext) -> bytes:
+    """The PDF bytes of a publication (cached on the item)."""
+    from mirror.pdf import make_pdf
+
+    doc = item.document
+    if not doc.data:
+        doc.data = make_pdf(doc.title, doc.pages, author=ctx.short, created=item.published,
+                            subject=item.summary[:120])
+    return doc.data
+
+
+def jsonld(data: object) -> str:
+    """A JSON-LD script element (with '</' escaped so it cannot end the script)."""
+    text = json.dumps(data, ensure_ascii=False, indent=None).replace("</", "<\\/")
+    return f'<script type="application/ld+json">{text}</script>'
+
+
+COOKIE_BANNER = (
+    '<div id="cookie-notice" class="cookie-banner" role="dialog" aria-label="Cookies">'
+    "<p>Ce site utilise des cookies pour mesurer l’audience. "
+    '<a href="#" class="cn-accept">J’accepte</a> <a href="#" class="cn-refuse">Refuser</a></p>'
+    "</div>"
+)
+
+INLINE_SCRIPT = (
+    "<script>\n  var _paq = window._paq = window._paq || [];\n"
+    "  _paq.push(['trackPageView']); document.write('<div class=\"partage\">Partager</div>');\n"
+    "</script>"
+)

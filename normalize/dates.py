@@ -1,0 +1,253 @@
+"""French dates and time zones: publication dates, feed dates, event dates.
+
+Every timed value is ISO 8601 with the UTC offset of the event's place (the
+`tz` argument: Europe/Paris, America/Martinique, Indian/Reunion...); an
+all-day value is a plain `YYYY-MM-DD`.
+
+Year inference (docs/CONTRACTS.md): a date written without a year ("jeudi 27
+novembre", "Mardi 14/01") takes the year that puts it on or after the
+reference date, i.e. the nearest such day on or after the reference, within 12
+months. The reference is the page's publication date when known, otherwise the
+harvest date (today when the caller gives none). "dernier/dernière" ("le 17
+octobre dernier") looks backwards: the nearest such day on or before the
+reference. Later days of a same phrase follow the first one ("du 30 décembre
+au 2 janvier" ends in the next year). A *publication* date without a year is in
+the past by nature, so `parse_published` also looks backwards.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from normalize.dates_events import find_runs, find_slots, is_excluded, on_or_before, run_sessions
+from normalize.dates_lex import fold, tokenize
+
+
+@dataclass(frozen=True)
+class EventTime:
+    starts_at: str
+    ends_at: str | None
+    all_day: bool
+
+
+_ISO_RE = re.compile(
+    r"^\s*(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
+    r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _zone(tz: str) -> ZoneInfo:
+    return ZoneInfo(tz)
+
+
+def _iso(dt: datetime) -> str:
+    return dt.replace(microsecond=0).isoformat()
+
+
+def _parse_offset(text: str | None) -> timezone | None:
+    if text is None:
+        return None
+    if text.upper() == "Z":
+        return timezone.utc
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    if hours > 23 or minutes > 59:
+        raise ValueError(text)
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def _parse_iso(value: str) -> tuple[datetime | date, bool] | None:
+    """ISO date or datetime → (value, has_offset); None when it is not ISO."""
+    m = _ISO_RE.match(value)
+    if not m:
+        return None
+    y, mo, d, hh, mi, ss, off = m.groups()
+    try:
+        if hh is None:
+            return date(int(y), int(mo), int(d)), False
+        offset = _parse_offset(off)
+        dt = datetime(int(y), int(mo), int(d), int(hh), int(mi), int(ss or 0), tzinfo=offset)
+    except ValueError:
+        return None
+    return dt, offset is not None
+
+
+def _localize(dt: datetime, tz: str) -> datetime:
+    """A naive wall-clock time in tz, or an aware time converted to tz."""
+    zone = _zone(tz)
+    if dt.tzinfo is None:
+        return dt.replace(tzinfo=zone)
+    return dt.astimezone(zone)
+
+
+def to_utc(iso: str) -> str:
+    """An ISO datetime with offset → the same instant in UTC; a plain date is returned as is."""
+    parsed = _parse_iso(iso)
+    if parsed is None:
+        raise ValueError(f"not an ISO 8601 value: {iso!r}")
+    value, has_offset = parsed
+    if not isinstance(value, datetime):
+        return value.isoformat()
+    if not has_offset:
+        raise ValueError(f"datetime without UTC offset: {iso!r}")
+    return _iso(value.astimezone(timezone.utc))
+
+
+def parse_jsonld_datetime(value: str, tz: str) -> tuple[str, bool] | None:
+    """schema.org startDate/endDate → (ISO in the place's zone, all_day); a date alone is all-day."""
+    if not isinstance(value, str):
+        return None
+    parsed = _parse_iso(value.strip())
+    if parsed is None:
+        return None
+    dt, _ = parsed
+    if not isinstance(dt, datetime):
+        return dt.isoformat(), True
+    return _iso(_localize(dt, tz)), False
+
+
+def parse_feed_date(text: str) -> str | None:
+    """Feed date (RFC 822, W3C-DTF, ISO 8601, asctime...) → UTC `YYYY-MM-DDTHH:MM:SS+00:00`, or None."""
+    if not text or not text.strip():
+        return None
+    from feedparser.datetimes import _parse_date  # feedparser's own tolerant parsers
+
+    try:
+        st = _parse_date(text.strip())
+    except Exception:  # noqa: BLE001 - a third-party parser must not break harvesting
+        st = None
+    if st is not None:
+        try:
+            return _iso(datetime(*st[:6], tzinfo=timezone.utc))
+        except ValueError:
+            return None
+    # French dates in feeds ("14 octobre 2026 09:30"): read them in Paris time.
+    published = parse_published(text, "Europe/Paris", reference=date.today())
+    if published is None:
+        return None
+    if "T" not in published:
+        return published + "T00:00:00+00:00"
+    return to_utc(published)
+
+
+def _published_time(tokens, run, slots) -> tuple[int, int] | None:
+    """The hour written right after a publication date ("à 14h40", "15:11")."""
+    for slot in slots:
+        if run.last < slot.index <= run.last + 3:
+            return slot.start
+    return None
+
+
+def parse_published(text: str, tz: str = "Europe/Paris", reference: date | None = None) -> str | None:
+    """Publication date as written ("Publié le 14 octobre 2026", "14/10/2026", ISO, RFC 822) → ISO or None.
+
+    A date alone gives `YYYY-MM-DD`; a date with an hour gives a datetime with the
+    offset of tz (aware values are converted to tz, so the date is the local one).
+    A missing year is taken backwards from `reference` (default: today).
+    """
+    if not text or not text.strip():
+        return None
+    text = text.strip()
+    parsed = _parse_iso(text)
+    if parsed is not None:
+        value, _ = parsed
+        if isinstance(value, datetime):
+            return _iso(_localize(value, tz))
+        return value.isoformat()
+    if re.match(r"^\s*(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d", text) or re.match(
+        r"^[A-Za-z]{3},", text
+    ):
+        utc = parse_feed_date(text)
+        if utc is not None:
+            return _iso(_localize(datetime.fromisoformat(utc), tz))
+    reference = reference or date.today()
+    tokens = tokenize(fold(text))
+    runs = [r for r in find_runs(tokens) if not is_excluded(tokens, r, for_events=False)]
+    slots = find_slots(tokens, runs)
+    for run in runs:
+        point = run.points[0]
+        if point.year is not None:
+            try:
+                day = date(point.year, point.month, point.day)
+            except ValueError:
+                continue
+        else:
+            day = on_or_before(point.month, point.day, reference)
+            if day is None:
+                continue
+        hm = _published_time(tokens, run, slots)
+        if hm is None:
+            return day.isoformat()
+        return _iso(datetime(day.year, day.month, day.day, *hm, tzinfo=_zone(tz)))
+    # "Jeu 15:12": a weekday and an hour, the last such day on or before the reference.
+    for i, tok in enumerate(tokens):
+        if tok.kind == "wd" and i + 1 < len(tokens) and tokens[i + 1].kind == "time":
+            day = reference - timedelta(days=(reference.weekday() - tok.value) % 7)
+            return _iso(datetime(day.year, day.month, day.day, *tokens[i + 1].value, tzinfo=_zone(tz)))
+    return None
+
+
+def _at(day: date, hm: tuple[int, int], tz: str) -> datetime:
+    return datetime(day.year, day.month, day.day, hm[0], hm[1], tzinfo=_zone(tz))
+
+
+def parse_event_dates(text: str, tz: str, reference: date | None = None) -> list[EventTime]:
+    """Event date prose ("Jeudi 22 mai 2025 – 13h-14h", "Du 3 au 5 mars 2027") → one EventTime per session."""
+    if not text or not text.strip():
+        return []
+    reference = reference or date.today()
+    parsed = _parse_iso(text.strip())
+    if parsed is not None:
+        iso, all_day = parse_jsonld_datetime(text, tz) or (None, True)
+        return [EventTime(iso, iso if all_day else None, all_day)] if iso else []
+    tokens = tokenize(fold(text))
+    runs = [r for r in find_runs(tokens) if not is_excluded(tokens, r, for_events=True)]
+    slots = find_slots(tokens, runs)
+    by_run: dict[int, list] = {i: [] for i in range(len(runs))}
+    for slot in slots:
+        owner = None
+        for i, run in enumerate(runs):
+            if run.last < slot.index:
+                owner = i
+        if owner is None and runs:
+            owner = 0
+        if owner is not None:
+            by_run[owner].append(slot)
+    out: list[EventTime] = []
+    for i, run in enumerate(runs):
+        spans = run_sessions(run, reference)
+        run_slots = by_run[i]
+        if not run_slots:
+            out.extend(EventTime(s.isoformat(), e.isoformat(), True) for s, e in spans)
+            continue
+        pairs = (
+            list(zip(spans, run_slots)) if len(spans) == len(run_slots) and len(spans) > 1
+            else [(span, slot) for span in spans for slot in run_slots]
+        )
+        for (start, end), slot in pairs:
+            begin = _at(start, slot.start, tz)
+            finish = None
+            if slot.end is not None:
+                finish = _at(end, slot.end, tz)
+                if finish <= begin:  # "20h - 1h": ends after midnight
+                    finish = _at(end + timedelta(days=1), slot.end, tz)
+            out.append(EventTime(_iso(begin), _iso(finish) if finish else None, False))
+    seen = set()
+    unique = []
+    for ev in out:
+        if ev not in seen:
+            seen.add(ev)
+            unique.append(ev)
+    return unique
+
+
+__all__ = [
+    "EventTime", "parse_published", "parse_feed_date", "parse_event_dates",
+    "parse_jsonld_datetime", "to_utc",
+]

@@ -1,0 +1,264 @@
+"""iCalendar exports → one CalendarEvent per occurrence inside a date window.
+
+Recurrences (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides) are expanded by
+recurring-ical-events; floating times follow X-WR-TIMEZONE when the calendar
+has one, else `default_tz`; UTC times are shown in `default_tz` (the place of
+the centre). All-day events keep plain dates and their last day *inclusive*
+(iCalendar's DTEND is exclusive).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import icalendar
+import recurring_ical_events
+
+_UTC_NAMES = {"UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z", "Zulu", "Universal", "Etc/Universal"}
+
+
+class CalendarError(ValueError):
+    """The bytes are not a readable iCalendar file."""
+
+
+@dataclass
+class CalendarEvent:
+    uid: str | None
+    summary: str | None
+    description: str | None
+    url: str | None
+    location: str | None
+    starts_at: str
+    ends_at: str | None
+    all_day: bool
+    timezone: str | None
+    categories: list[str] = field(default_factory=list)
+    status: str | None = None
+    recurrence_id: str | None = None
+
+
+def _zone_name(dt: datetime) -> str | None:
+    tz = dt.tzinfo
+    if tz is None:
+        return None
+    name = getattr(tz, "key", None) or getattr(tz, "zone", None)
+    if name is None and dt.utcoffset() == timedelta(0) and tz in (timezone.utc,):
+        name = "UTC"
+    if name is None:
+        name = tz.tzname(dt)
+    return name
+
+
+def _place_time(dt: datetime, default_tz: str) -> tuple[datetime, str]:
+    """Floating → default_tz; UTC → converted to default_tz; a named zone is kept."""
+    zone = ZoneInfo(default_tz)
+    if dt.tzinfo is None:
+        return dt.replace(tzinfo=zone), default_tz
+    name = _zone_name(dt)
+    if name is None or name in _UTC_NAMES or dt.utcoffset() is None:
+        return dt.astimezone(zone), default_tz
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        # A custom VTIMEZONE without an IANA name: keep the instant, show it in default_tz.
+        return dt.astimezone(zone), default_tz
+    return dt, name
+
+
+def _text(component, name: str) -> str | None:
+    value = component.get(name)
+    if value is None:
+        return None
+    if isinstance(value, list):
+        value = value[0]
+    text = str(value).strip()
+    return text or None
+
+
+def _categories(component) -> list[str]:
+    raw = component.get("CATEGORIES")
+    if raw is None:
+        return []
+    out: list[str] = []
+    for item in raw if isinstance(raw, list) else [raw]:
+        cats = getattr(item, "cats", None)
+        values = cats if cats is not None else str(item).split(",")
+        out.extend(str(c).strip() for c in values if str(c).strip())
+    return out
+
+
+def _iso(value) -> str:
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()
+
+
+def _to_event(occ, default_tz: str, series_uids: set[str], endless_uids: set[str]) -> CalendarEvent | None:
+    start = occ.get("DTSTART")
+    if start is None:
+        return None
+    start = start.dt
+    end_prop = occ.get("DTEND")
+    end = end_prop.dt if end_prop is not None else None
+    uid = _text(occ, "UID")
+    if isinstance(start, datetime):
+        begin, zone_name = _place_time(start, default_tz)
+        finish = None
+        if end is not None and isinstance(end, datetime) and uid not in endless_uids:
+            finish = end.replace(tzinfo=begin.tzinfo) if end.tzinfo is None else end.astimezone(begin.tzinfo)
+            if finish < begin:
+                finish = None
+        starts_at, ends_at, all_day = _iso(begin), _iso(finish) if finish else None, False
+    else:
+        last = start
+        if isinstance(end, date) and not isinstance(end, datetime) and end > start:
+            last = end - timedelta(days=1)
+        starts_at, ends_at, all_day, zone_name = start.isoformat(), last.isoformat(), True, None
+    rid = occ.get("RECURRENCE-ID")
+    recurrence_id = None
+    if uid not in series_uids:
+        pass  # recurring-ical-events stamps every occurrence; only series need an id
+    elif rid is not None and hasattr(rid, "dt"):
+        rid_dt = rid.dt
+        recurrence_id = _iso(_place_time(rid_dt, default_tz)[0]) if isinstance(rid_dt, datetime) else _iso(rid_dt)
+    elif uid in series_uids:
+        recurrence_id = starts_at
+    status = _text(occ, "STATUS")
+    return CalendarEvent(
+        uid=uid,
+        summary=_text(occ, "SUMMARY"),
+        description=_text(occ, "DESCRIPTION"),
+        url=_text(occ, "URL"),
+        location=_text(occ, "LOCATION"),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        all_day=all_day,
+        timezone=zone_name,
+        categories=_categories(occ),
+        status=status.upper() if status else None,
+        recurrence_id=recurrence_id,
+    )
+
+
+_BLOCK_RE = re.compile(rb"^BEGIN:(VEVENT|VTIMEZONE)\r?$.*?^END:\1\r?$", re.M | re.S | re.I)
+
+
+def _read_calendars(data: bytes) -> list:
+    """Parse every VCALENDAR; a file icalendar rejects is salvaged component by component."""
+    if not isinstance(data, (bytes, bytearray)):
+        raise CalendarError("calendar data must be bytes")
+    body = bytes(data).lstrip(b"\xef\xbb\xbf").lstrip()
+    head = body[:15].upper()
+    if head.startswith(b"BEGIN:VEVENT"):
+        # A bare event (some CMS "add to calendar" links): wrap it.
+        body = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + body.rstrip() + b"\r\nEND:VCALENDAR\r\n"
+    elif not head.startswith(b"BEGIN:VCALENDAR"):
+        raise CalendarError("not an iCalendar file (no BEGIN:VCALENDAR)")
+    try:
+        return icalendar.Calendar.from_ical(body, multiple=True)
+    except Exception as exc:  # noqa: BLE001 - icalendar raises ValueError, KeyError, IndexError...
+        salvaged = _salvage(body)
+        if salvaged is None:
+            raise CalendarError(f"unreadable iCalendar file: {exc}") from exc
+        return [salvaged]
+
+
+def _salvage(body: bytes):
+    """Rebuild a calendar from the VEVENT/VTIMEZONE blocks that parse on their own."""
+    first = re.search(rb"^BEGIN:(VEVENT|VTIMEZONE|VTODO|VJOURNAL)", body, re.M | re.I)
+    header = body[: first.start()] if first else body
+    header_lines = [
+        line for line in header.splitlines()
+        if line and not line.upper().startswith((b"BEGIN:", b"END:"))
+    ]
+    try:
+        cal = icalendar.Calendar.from_ical(b"BEGIN:VCALENDAR\r\n" + b"\r\n".join(header_lines) + b"\r\nEND:VCALENDAR\r\n")
+    except Exception:  # noqa: BLE001
+        cal = icalendar.Calendar()
+    kept = 0
+    for match in _BLOCK_RE.finditer(body):
+        try:
+            component = icalendar.Component.from_ical(match.group(0))
+        except Exception:  # noqa: BLE001 - skip the broken component, keep the rest
+            continue
+        cal.add_component(component)
+        kept += component.name == "VEVENT"
+    return cal if kept else None
+
+
+def _expand(cal, start: date, end: date) -> list:
+    """Occurrences in [start, end); a series that breaks the expansion is dropped alone."""
+    try:
+        return list(recurring_ical_events.of(cal, skip_bad_series=True).between(start, end))
+    except Exception:  # noqa: BLE001 - fall back to one series at a time
+        pass
+    groups: dict[str, list] = {}
+    for component in cal.walk("VEVENT"):
+        groups.setdefault(str(component.get("UID", id(component))), []).append(component)
+    occurrences = []
+    for components in groups.values():
+        single = icalendar.Calendar()
+        for key, value in cal.property_items(recursive=False)[1:-1]:
+            single.add(key, value)
+        for tz in cal.walk("VTIMEZONE"):
+            single.add_component(tz)
+        for component in components:
+            single.add_component(component)
+        try:
+            occurrences.extend(recurring_ical_events.of(single, skip_bad_series=True).between(start, end))
+            continue
+        except Exception:  # noqa: BLE001 - retry once with the broken parts removed
+            pass
+        for component in components:
+            _repair(component)
+        try:
+            occurrences.extend(recurring_ical_events.of(single, skip_bad_series=True).between(start, end))
+        except Exception:  # noqa: BLE001 - this series is broken, the others are kept
+            continue
+    return occurrences
+
+
+def _repair(component) -> None:
+    """Keep what is certain in a broken event: its first DTSTART/DTEND, no recurrence rules."""
+    for name in ("DTSTART", "DTEND"):
+        value = component.get(name)
+        if isinstance(value, list) and value:
+            del component[name]
+            component[name] = value[0]
+    for name in ("RRULE", "RDATE", "EXDATE"):
+        if name in component:
+            del component[name]
+
+
+def parse_calendar(data: bytes, default_tz: str, start: date, end: date) -> list[CalendarEvent]:
+    """Occurrences of the calendar's events overlapping [start, end), in time order."""
+    calendars = _read_calendars(data)
+    events: list[CalendarEvent] = []
+    for cal in calendars:
+        series_uids = {
+            str(c.get("UID")) for c in cal.walk("VEVENT")
+            if any(k in c for k in ("RRULE", "RDATE", "RECURRENCE-ID"))
+        }
+        # recurring-ical-events invents a DTEND; a timed event that had none keeps ends_at None.
+        endless_uids = {
+            str(c.get("UID")) for c in cal.walk("VEVENT")
+            if "DTEND" not in c and "DURATION" not in c
+        }
+        for occ in _expand(cal, start, end):
+            try:
+                event = _to_event(occ, default_tz, series_uids, endless_uids)
+            except Exception:  # noqa: BLE001 - one broken event must not lose the others
+                continue
+            if event is not None:
+                events.append(event)
+    events.sort(key=lambda e: (_sort_key(e.starts_at), e.uid or ""))
+    return events
+
+
+def _sort_key(iso: str) -> datetime:
+    if "T" in iso:
+        return datetime.fromisoformat(iso).astimezone(timezone.utc).replace(tzinfo=None)
+    return datetime.fromisoformat(iso)

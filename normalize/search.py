@@ -1,0 +1,146 @@
+"""French-aware full-text search helpers: light stemming and safe FTS5 MATCH expressions.
+
+The pipeline stores `stem_text(title + summary + body_text)` in `items.search_stems`;
+the portal turns what a visitor typed into a MATCH expression with `build_match_query`,
+stemming each word the same way, so "emplois" finds "emploi" and "rénovations" finds
+"rénovation". Accents are folded by the FTS tokenizer (`remove_diacritics 2`) and here.
+Nothing a visitor types can reach FTS5 syntax unquoted: every term is rebuilt from letters
+and digits only, so quotes, parentheses, `NEAR(`, a lone `*` never cause an error.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+# Elided articles and pronouns glued to the next word by an apostrophe (l'emploi, qu'il).
+_ELISION = re.compile(r"(?<![^\W_])(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu)['’ʼ]", re.I)
+# Acronyms written with dots (Q.P.V., A.N.R.U.) are searched as one word.
+_DOTTED_ACRONYM = re.compile(r"\b(?:[^\W\d_]\.){2,}(?:[^\W\d_]\b\.?)?")
+_WORD = re.compile(r"[^\W_]+")
+# A query term: letters/digits, possibly hyphenated (Seine-Saint-Denis), possibly a prefix (urba*).
+_QUERY_TOKEN = re.compile(r"[^\W_]+(?:[-‐‑][^\W_]+)*\*?|\*")
+_QUOTED = re.compile(r"[\"«“]([^\"«»“”]*)[\"»”]")
+
+# Common French function words: they carry no meaning for a search and would only
+# restrict results ("l'emploi des jeunes" searches "emploi" and "jeunes").
+STOPWORDS = frozenset(
+    """a à au aux avec ce ces cet cette dans de des du elle elles en est et été être il ils
+    je la le les leur leurs lui ma mais me mes moi mon ne ni nos notre nous on ou où par pas
+    pour qu que qui sa se ses son sont sur ta te tes toi ton tu un une vos votre vous y""".split()
+)
+MAX_TERMS = 12
+
+_stemmer = snowballstemmer.stemmer("french")
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents, the way the FTS tokenizer compares words."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=65536)
+def stem_word(word: str) -> str:
+    """The folded French stem of one word (plural -s/-x and -aux handled before Snowball)."""
+    word = word.lower()
+    if len(word) > 4 and word.endswith("aux"):
+        word = word[:-3] + "al"  # journaux → journal, territoriaux → territorial
+    elif len(word) > 3 and word[-1] in "sx" and not word.endswith("ss"):
+        word = word[:-1]  # emplois → emploi (Snowball leaves "-ois" alone)
+    return fold(_stemmer.stemWord(word))
+
+
+def _prepare(text: str) -> str:
+    """Drop elisions and join dotted acronyms, before splitting into words."""
+    text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
+    return _ELISION.sub(" ", text)
+
+
+def stem_text(text: str) -> str:
+    """French stems of the meaningful words of `text`, space-separated, for `items.search_stems`."""
+    if not text:
+        return ""
+    words = _WORD.findall(_prepare(text))
+    return " ".join(stem_word(w) for w in words if w.lower() not in STOPWORDS)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', "") + '"'
+
+
+def _term(word: str, stems_column: str | None) -> str | None:
+    """The MATCH sub-expression for one visitor word (or None when nothing is left)."""
+    prefix = word.endswith("*")
+    word = word.rstrip("*")
+    parts = [p for p in _WORD.findall(word)]
+    if not parts:
+        return None
+    if len(parts) > 1:  # a hyphenated compound is a phrase: Seine-Saint-Denis
+        return _quote(" ".join(parts)) + ("*" if prefix else "")
+    word = parts[0].lower()
+    if prefix:
+        return _quote(word) + "*"
+    stem = stem_word(word)
+    if stems_column:
+        return f"({_quote(word)} OR {stems_column} : {_quote(stem)})"
+    if len(stem) >= 3 and stem != fold(word):
+        # Without a stems column (PDF text), a stem prefix covers plurals and inflections.
+        return f"({_quote(word)} OR {_quote(stem)}*)"
+    return _quote(word)
+
+
+def build_match_query(user_input: str, stems_column: str | None = "search_stems") -> str | None:
+    """A safe FTS5 MATCH expression for any visitor input, or None when nothing is searchable.
+
+    Words are ANDed; an upper-case OR between two words means either; "quoted text" is a
+    phrase; a trailing * asks for a prefix. `stems_column` names the FTS column holding
+    `stem_text` output (None for an index without one, such as documents_fts).
+    """
+    if not user_input or not user_input.strip():
+        return None
+    text = user_input[:500]
+    phrases: list[str] = []
+
+    def keep_phrase(match: re.Match) -> str:
+        words = _WORD.findall(_prepare(match.group(1)))
+        if words:
+            phrases.append(_quote(" ".join(w.lower() for w in words)))
+        return " "
+
+    text = _QUOTED.sub(keep_phrase, text)
+    tokens = _QUERY_TOKEN.findall(_prepare(text))
+
+    # Groups are ANDed together; the terms inside a group are ORed (OR binds tighter,
+    # as on web search engines: "emploi jeunes OR seniors" = emploi AND (jeunes OR seniors)).
+    groups: list[list[str]] = [[p] for p in phrases]
+    pending_or = False
+    dropped: list[str] = []
+    for token in tokens:
+        if token == "OR":
+            pending_or = bool(groups)
+            continue
+        if token in ("AND", "NOT", "NEAR") or token == "*":
+            continue
+        if not token.endswith("*") and token.lower() in STOPWORDS:
+            dropped.append(token)
+            continue
+        expr = _term(token, stems_column)
+        if expr is None:
+            continue
+        if pending_or:
+            groups[-1].append(expr)
+        else:
+            groups.append([expr])
+        pending_or = False
+    if not groups:
+        # Only function words or operators ("OR", "de la"): search them literally.
+        literal = [w.lower() for w in _WORD.findall(" ".join(dropped) or user_input)]
+        groups = [[_quote(w)] for w in literal]
+    if not groups:
+        return None
+    groups = groups[:MAX_TERMS]
+    return " AND ".join(g[0] if len(g) == 1 else "(" + " OR ".join(g) + ")" for g in groups)

@@ -1,0 +1,282 @@
+"""NormalizePipeline: raw spider items → records ready to store, with the pure
+functions of `normalize/` (dates and time zones, places, themes, ids, text, PDFs)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import unquote, urlsplit
+
+from crawlers.items import DocumentItem, ErrorItem, GoneItem, PageItem, SeenItem
+from normalize.dates import EventTime, parse_event_dates, parse_jsonld_datetime, parse_published, to_utc
+from normalize.dedup import fingerprint, item_id
+from normalize.documents import read_pdf
+from normalize.html import html_to_text, sanitize_html
+from normalize.places import parse_place
+from normalize.search import stem_text
+from normalize.themes import classify as classify_themes, load_vocabulary
+
+SUMMARY_CHARS = 400
+
+
+@dataclass
+class Record:
+    """One item ready for the store: its row and the rows that hang from it."""
+
+    item: dict
+    aliases: list[str] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    documents: list[dict] = field(default_factory=list)
+    themes: list = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (kind, message)
+
+
+@dataclass
+class AttachedDocument:
+    """A file that belongs to an item page already stored."""
+
+    centre_id: str
+    parent_id: str
+    parent_url: str
+    document: dict
+    error: str | None = None
+
+
+class NormalizePipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.vocabulary = load_vocabulary()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item):
+        centre = self.crawler.spider.centre
+        if isinstance(item, PageItem):
+            return normalize_page(item, centre.timezone, self.vocabulary)
+        if isinstance(item, DocumentItem):
+            return normalize_document(item, self.vocabulary)
+        return item  # SeenItem, GoneItem, ErrorItem go through unchanged
+
+
+def normalize_page(raw: PageItem, tz: str, vocabulary) -> Record:
+    """A page item (with its feed entry and calendar occurrences, if any) → Record."""
+    facts, entry = raw.facts, raw.feed_entry
+    url = raw.canonical_url
+    title = _plain(getattr(facts, "title", None)) or _plain(getattr(entry, "title", None))
+    if not title and raw.calendar_events:
+        title = _plain(raw.calendar_events[0].summary)
+    published = getattr(facts, "published", None)
+    if not published and entry is not None:
+        published = parse_published(entry.published_raw or "", tz) if entry.published_raw else None
+        published = published or entry.published
+    body_html = getattr(facts, "body_html", None) or ""
+    body_text = getattr(facts, "body_text", None) or ""
+    if not body_text and entry is not None:
+        fragment = entry.content_html or entry.summary_html or ""
+        body_html = sanitize_html(fragment, url)
+        body_text = html_to_text(fragment)
+    if not body_text and raw.calendar_events:
+        body_text = raw.calendar_events[0].description or ""
+    summary = getattr(facts, "summary", None) or ""
+    if not summary and entry is not None and entry.summary_html:
+        summary = html_to_text(entry.summary_html)
+    summary = _shorten(summary or body_text, SUMMARY_CHARS)
+    categories = list(getattr(facts, "categories", None) or []) + list(getattr(entry, "categories", None) or [])
+
+    kind = raw.kind_hint or "news"
+    record = Record(item={
+        "id": item_id(raw.centre_id, url),
+        "centre_id": raw.centre_id,
+        "kind": kind,
+        "url": url,
+        "title": title,
+        "summary": summary or None,
+        "body_html": body_html or None,
+        "body_text": body_text or None,
+        "published_at": published,
+        "updated_at": getattr(facts, "modified", None),
+        "image_url": getattr(facts, "image_url", None),
+        "language": getattr(facts, "language", None) or "fr",
+        "source_url": raw.source_url,
+        "method": raw.method,
+        "fetched_at": raw.fetched_at,
+    }, aliases=[a for a in raw.aliases if a != url])
+
+    if kind == "event":
+        record.events = event_rows(raw, tz, published)
+        if not record.events:
+            record.errors.append(("parse", "event page without a readable date"))
+    if raw.calendar_events and kind != "event":
+        record.item["kind"] = "event"
+        record.events = event_rows(raw, tz, published)
+
+    record.themes = classify_themes(vocabulary, title or "", f"{summary}\n{body_text}",
+                                    categories=categories, centre_id=raw.centre_id)
+    finish(record)
+    return record
+
+
+def event_rows(raw: PageItem, tz: str, published: str | None) -> list[dict]:
+    """Sessions of an event: from the calendar export, else JSON-LD, else the page's prose."""
+    item = item_id(raw.centre_id, raw.canonical_url)
+    place = _place(raw)
+    sessions: list[tuple[EventTime, str]] = []
+    for occurrence in raw.calendar_events:
+        sessions.append((EventTime(occurrence.starts_at, occurrence.ends_at, occurrence.all_day),
+                         occurrence.timezone or tz))
+        if not place.get("location_name") and occurrence.location:
+            place = _place_from_text(occurrence.location)
+    if not sessions:
+        for obj in _jsonld_events(getattr(raw.facts, "jsonld", None) or []):
+            start = parse_jsonld_datetime(str(obj.get("startDate") or ""), tz)
+            if not start:
+                continue
+            end = parse_jsonld_datetime(str(obj.get("endDate") or ""), tz) if obj.get("endDate") else None
+            sessions.append((EventTime(start[0], end[0] if end else (start[0] if start[1] else None), start[1]), tz))
+            if not place.get("location_name"):
+                place = _place_from_jsonld(obj.get("location")) or place
+    if not sessions and raw.facts is not None and raw.facts.date_text:
+        reference = date.fromisoformat(published[:10]) if published else None
+        sessions = [(t, tz) for t in parse_event_dates(raw.facts.date_text, tz, reference)]
+    rows = []
+    for when, zone in sessions:
+        rows.append({
+            "id": f"{item}/{when.starts_at}",
+            "item_id": item,
+            "starts_at": when.starts_at,
+            "ends_at": when.ends_at,
+            "all_day": int(when.all_day),
+            "timezone": zone,
+            "starts_at_utc": when.starts_at if when.all_day else to_utc(when.starts_at),
+            **place,
+        })
+    return list({row["id"]: row for row in rows}.values())
+
+
+def normalize_document(raw: DocumentItem, vocabulary) -> Record | AttachedDocument:
+    """A downloaded file: attached to its page, or an item of its own when no page claims it."""
+    facts = read_pdf(raw.body) if _is_pdf(raw) else None
+    file_name = unquote(urlsplit(raw.file_url).path.rsplit("/", 1)[-1])
+    document = {
+        "file_url": raw.file_url,
+        "media_type": (facts.media_type if facts else None) or (raw.content_type or "").split(";")[0] or None,
+        "size_bytes": len(raw.body),
+        "pages": facts.pages if facts else None,
+        "title": facts.title if facts else None,
+        "created_at": facts.created_at if facts else None,
+        "sha256": hashlib.sha256(raw.body).hexdigest(),
+        "text": facts.text if facts else None,
+        "error": facts.error if facts else None,
+    }
+    if raw.parent_url:
+        parent = item_id(raw.centre_id, raw.parent_url)
+        document["id"] = f"{parent}/{hashlib.sha256(raw.file_url.encode()).hexdigest()[:12]}"
+        document["item_id"] = parent
+        return AttachedDocument(raw.centre_id, parent, raw.parent_url, document, document["error"])
+    title = _plain(raw.link_text) or (facts.title if facts and facts.title else None) or file_name
+    text = document["text"] or ""
+    ident = item_id(raw.centre_id, raw.file_url)
+    document["id"] = f"{ident}/{hashlib.sha256(raw.file_url.encode()).hexdigest()[:12]}"
+    document["item_id"] = ident
+    record = Record(item={
+        "id": ident,
+        "centre_id": raw.centre_id,
+        "kind": "document",
+        "url": raw.file_url,
+        "title": title,
+        "summary": _shorten(text, SUMMARY_CHARS) or None,
+        "body_html": None,
+        "body_text": None,  # the text lives in documents.text (searched through documents_fts)
+        "published_at": (document["created_at"] or "")[:10] or None,
+        "updated_at": None,
+        "image_url": None,
+        "language": "fr",
+        "source_url": raw.source_url,
+        "method": "pdf",
+        "fetched_at": raw.fetched_at,
+    }, documents=[document])
+    if document["error"]:
+        record.errors.append(("pdf", f"{raw.file_url}: {document['error']}"))
+    record.themes = classify_themes(vocabulary, title, text[:20000], categories=(), centre_id=raw.centre_id)
+    finish(record)
+    return record
+
+
+def finish(record: Record) -> None:
+    """Fields derived from the others: fingerprint, search stems, themes column, content hash."""
+    item = record.item
+    text_for_search = " ".join(filter(None, [item["title"], item.get("summary"), item.get("body_text")]))
+    item["fingerprint"] = fingerprint(item["title"] or "", item.get("body_text") or item.get("summary") or "")
+    item["search_stems"] = stem_text(text_for_search)
+    item["themes"] = json.dumps([t.label for t in record.themes], ensure_ascii=False)
+    published = {k: item.get(k) for k in ("kind", "title", "summary", "body_text", "published_at", "updated_at")}
+    published["events"] = sorted((e["starts_at"], e.get("ends_at") or "", e.get("location_name") or "") for e in record.events)
+    item["content_hash"] = hashlib.sha256(
+        json.dumps(published, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+
+
+def _jsonld_events(objects) -> list[dict]:
+    found = []
+    for obj in objects:
+        if not isinstance(obj, dict):
+            continue
+        types = obj.get("@type") or []
+        types = types if isinstance(types, list) else [types]
+        if any(str(t).lower().endswith("event") for t in types):
+            found.append(obj)
+        found.extend(_jsonld_events(obj.get("@graph") or []))
+    return found
+
+
+def _place(raw: PageItem) -> dict:
+    text = getattr(raw.facts, "place_text", None)
+    return _place_from_text(text) if text else {}
+
+
+def _place_from_text(text: str) -> dict:
+    place = parse_place(text)
+    return {
+        "location_name": place.location_name, "address": place.address, "postcode": place.postcode,
+        "city": place.city, "departement": place.departement, "region": place.region,
+        "online": int(bool(place.online)),
+    }
+
+
+def _place_from_jsonld(location) -> dict | None:
+    if isinstance(location, list):
+        location = location[0] if location else None
+    if isinstance(location, str):
+        return _place_from_text(location)
+    if not isinstance(location, dict):
+        return None
+    if str(location.get("@type", "")).lower() == "virtuallocation":
+        return _place_from_text("En ligne")
+    address = location.get("address")
+    if isinstance(address, dict):
+        address = ", ".join(str(address[k]) for k in ("streetAddress", "postalCode", "addressLocality") if address.get(k))
+    parts = [str(p) for p in (location.get("name"), address) if p]
+    return _place_from_text(", ".join(parts)) if parts else None
+
+
+def _plain(text: str | None) -> str:
+    if not text:
+        return ""
+    return re.sub(r"\s+", " ", html_to_text(text) if "<" in text or "&" in text else text).strip()
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = re.sub(r"\s+", " ", text or "").strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:–- ") + "…"
+
+
+def _is_pdf(raw: DocumentItem) -> bool:
+    return raw.body[:5] == b"%PDF-" or "pdf" in (raw.content_type or "").lower()

@@ -1,0 +1,191 @@
+"""StorePipeline: records → SQLite. Upsert by stable id, first/last seen, versions of what
+changed, tombstones (never a delete), and the run ledger of the centre."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+from crawlers.items import ErrorItem, GoneItem, SeenItem
+from crawlers.state import utc_now
+from pipelines.db import shared_database
+from pipelines.ledger import RunLedger
+from pipelines.normalize import AttachedDocument, Record
+
+# Fields whose previous values are kept in item_versions when they change.
+VERSIONED = ("kind", "title", "summary", "body_text", "published_at", "updated_at", "url")
+
+
+class StorePipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        settings = crawler.settings
+        self.db = shared_database(settings["CRPV_DB_PATH"])
+        self.run_id = settings["CRPV_RUN_ID"]
+        self.mode = settings.get("CRPV_MODE", "full")
+        self.ledger: RunLedger | None = None
+        self.written: set[str] = set()  # item ids written during this run
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self):
+        centre = self.crawler.spider.centre
+        self.db["centres"].upsert(centre.as_row(), pk="id", alter=False)
+        self.ledger = RunLedger(self.db, self.run_id, centre.id, self.mode)
+
+    def close_spider(self):
+        reason = self.crawler.stats.get_value("finish_reason") or "finished"
+        stats = self.crawler.stats.get_stats()
+        requests = stats.get("downloader/request_count", 0)
+        # Only a complete, mostly healthy full crawl may conclude that an item vanished.
+        if self.mode == "full" and reason == "finished" and self.ledger.counts["failed"] <= 0.2 * max(requests, 1):
+            grace = self.crawler.settings.getfloat("CRPV_GONE_GRACE_DAYS", 7.0)
+            gone = mark_unlisted_gone(self.db, self.crawler.spider.centre.id, grace)
+            self.ledger.counts["gone"] += gone
+        self.ledger.finish(reason, stats)
+
+    def process_item(self, item):
+        ledger = self.ledger
+        with self.db.conn:
+            if isinstance(item, Record):
+                self._store_record(item)
+            elif isinstance(item, AttachedDocument):
+                self._store_attached(item)
+            elif isinstance(item, SeenItem):
+                self._touch(item.url)
+            elif isinstance(item, GoneItem):
+                self._mark_gone(item)
+            elif isinstance(item, ErrorItem):
+                ledger.error(item.url, item.kind, item.message)
+        return item
+
+    # -- items ------------------------------------------------------------------
+    def _store_record(self, record: Record) -> None:
+        row = record.item
+        now = utc_now()
+        table = self.db["items"]
+        existing = self._existing(row)
+        first_time_this_run = row["id"] not in self.written
+        if existing is None:
+            row.update(first_seen_at=now, last_seen_at=now, status="active", gone_since=None)
+            table.insert(row, alter=False)
+            if first_time_this_run:
+                self.ledger.count("new")
+        else:
+            row["id"] = existing["id"]  # an alias (old URL) keeps the item's identity
+            row.update(first_seen_at=existing["first_seen_at"], last_seen_at=now,
+                       status="active", gone_since=None)
+            changed = existing["content_hash"] != row["content_hash"]
+            if changed and first_time_this_run:
+                self._keep_version(existing, row, now)
+            if changed or existing["status"] != "active":
+                table.update(existing["id"], row, alter=False)
+                if first_time_this_run:
+                    self.ledger.count("updated")
+            else:
+                table.update(existing["id"], {"last_seen_at": now, "fetched_at": row["fetched_at"],
+                                              "source_url": row["source_url"]})
+                if first_time_this_run:
+                    self.ledger.count("unchanged")
+        self.written.add(row["id"])
+        self.ledger.observe(record)
+        unchanged = existing is not None and existing["content_hash"] == row["content_hash"]
+        self._store_children(row["id"], record, rewrite=not unchanged)
+        for kind, message in record.errors:
+            self.ledger.error(row["url"], kind, message)
+
+    def _existing(self, row: dict) -> dict | None:
+        found = list(self.db.query("select * from items where id = ?", [row["id"]]))
+        if found:
+            return found[0]
+        # The same page reached by a new canonical URL: follow the alias table.
+        for url in [row["url"]]:
+            alias = list(self.db.query(
+                "select i.* from item_urls u join items i on i.id = u.item_id where u.url = ?", [url]))
+            if alias:
+                return alias[0]
+        return None
+
+    def _store_children(self, ident: str, record: Record, rewrite: bool) -> None:
+        """Aliases always; sessions, documents and themes only when the item changed."""
+        now = utc_now()
+        urls = self.db["item_urls"]
+        for url in [record.item["url"], *record.aliases]:
+            if not list(self.db.query("select 1 from item_urls where url = ?", [url])):
+                urls.insert({"url": url, "item_id": ident, "first_seen_at": now}, alter=False)
+        if not rewrite:
+            return
+        if True:
+            self.db.execute("delete from events where item_id = ?", [ident])
+            if record.events:
+                for event in record.events:
+                    event["item_id"] = ident
+                self.db["events"].upsert_all(record.events, pk="id", alter=False)
+        for document in record.documents:
+            self.db["documents"].upsert(document, pk="id", alter=False)
+        self.db.execute("delete from item_themes where item_id = ?", [ident])
+        if record.themes:
+            self.db["item_themes"].insert_all(
+                [{"item_id": ident, "theme_id": t.theme_id, "method": t.method, "score": t.score}
+                 for t in record.themes],
+                pk=("item_id", "theme_id"), replace=True, alter=False,
+            )
+
+    def _keep_version(self, old: dict, new: dict, now: str) -> None:
+        changed = [f for f in VERSIONED if old.get(f) != new.get(f)]
+        self.db["item_versions"].insert({
+            "item_id": old["id"],
+            "changed_at": now,
+            "valid_from": old.get("fetched_at") or old.get("first_seen_at"),
+            "changed_fields": json.dumps(changed),
+            "previous": json.dumps({f: old.get(f) for f in changed}, ensure_ascii=False),
+            "previous_hash": old["content_hash"],
+            "content_hash": new["content_hash"],
+        }, alter=False)
+
+    def _store_attached(self, attached: AttachedDocument) -> None:
+        if not list(self.db.query("select 1 from items where id = ?", [attached.parent_id])):
+            self.ledger.error(attached.document["file_url"], "pdf",
+                              f"document linked from a page that was not stored ({attached.parent_url})")
+            return
+        self.db["documents"].upsert(attached.document, pk="id", alter=False)
+        if attached.error:
+            self.ledger.error(attached.document["file_url"], "pdf", attached.error)
+
+    def _touch(self, url: str) -> None:
+        now = utc_now()
+        row = self._item_by_url(url)
+        if row is None:
+            return
+        if row["id"] not in self.written:
+            self.written.add(row["id"])
+            self.ledger.count("unchanged")
+        self.db["items"].update(row["id"], {"last_seen_at": now, "status": "active", "gone_since": None})
+
+    def _mark_gone(self, gone: GoneItem) -> None:
+        row = self._item_by_url(gone.url)
+        if row is None or row["status"] == "gone":
+            return
+        self.db["items"].update(row["id"], {"status": "gone", "gone_since": utc_now()})
+        self.ledger.count("gone")
+
+    def _item_by_url(self, url: str) -> dict | None:
+        found = list(self.db.query(
+            "select i.* from items i where i.url = ? union "
+            "select i.* from item_urls u join items i on i.id = u.item_id where u.url = ? limit 1",
+            [url, url]))
+        return found[0] if found else None
+
+
+def mark_unlisted_gone(db, centre_id: str, grace_days: float, now: datetime | None = None) -> int:
+    """Items a complete crawl has not met for `grace_days` become gone (never deleted)."""
+    now = now or datetime.now(timezone.utc)
+    limit = (now - timedelta(days=grace_days)).replace(microsecond=0).isoformat()
+    cursor = db.execute(
+        "update items set status = 'gone', gone_since = ? where centre_id = ? and status = 'active' "
+        "and last_seen_at < ?",
+        [now.replace(microsecond=0).isoformat(), centre_id, limit],
+    )
+    return cursor.rowcount

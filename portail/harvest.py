@@ -1,0 +1,52 @@
+"""`crpv harvest`: one Scrapy crawler per centre in one process, then the cross-centre steps."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from datetime import datetime, timezone
+from pathlib import Path
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawlers.registry import Centre, Registry
+from crawlers.spiders.centre import CentreSpider
+from crawlers.state import HarvestState
+from pipelines.db import shared_database
+from pipelines.postprocess import after_harvest
+
+logger = logging.getLogger(__name__)
+
+
+def new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def crawler_settings(db_path: Path, run_id: str, mode: str) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawlers.settings", priority="project")
+    settings.set("CRPV_DB_PATH", str(db_path), priority="cmdline")
+    settings.set("CRPV_RUN_ID", run_id, priority="cmdline")
+    settings.set("CRPV_MODE", mode, priority="cmdline")
+    settings.set("CRPV_GONE_GRACE_DAYS", float(os.getenv("CRPV_GONE_GRACE_DAYS", "7")), priority="cmdline")
+    return settings
+
+
+def run_harvest(registry: Registry, centres: list[Centre], db_path: Path, mode: str = "full") -> int:
+    """Harvest `centres` into `db_path`; 0 when the run completed (failures are rows), 1 otherwise."""
+    db = shared_database(db_path)
+    with db.conn:
+        for centre in registry.centres:
+            db["centres"].upsert(centre.as_row(), pk="id", alter=False)
+    run_id = new_run_id()
+    process = CrawlerProcess(crawler_settings(db_path, run_id, mode), install_root_handler=True)
+    for centre in centres:
+        process.crawl(CentreSpider, centre=centre, state=HarvestState(db, centre.id), mode=mode)
+    process.start()
+    after_harvest(db, run_id)
+    statuses = [row["status"] for row in db.query(
+        "select status from harvest_runs where run_id = ?", [run_id])]
+    completed = bool(statuses) and all(s == "completed" for s in statuses)
+    return 0 if completed else 1

@@ -1,0 +1,146 @@
+"""Run the public portal: Datasette over the published copy, restarted when a new copy lands.
+
+The published file is opened immutable (fast counts from the inspect file, no locking), so
+a running Datasette would keep serving stale counts after a new publication. `serve` therefore
+runs `datasette` as a child process and restarts it when the published file changes (another
+process such as the scheduler published) or when the harvest database changes (it publishes
+itself once the harvest database has been quiet for a few seconds).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from portail.publish import (
+    INSPECT_NAME, METADATA_NAME, PORTAL_DIR, default_publish_dir, portal_package, publish,
+)
+
+POLL_SECONDS = 2.0
+QUIET_SECONDS = 5.0  # a harvest writes in bursts; publish once it has been quiet this long
+
+
+def _settings() -> dict:
+    return portal_package().metadata.SETTINGS
+
+
+def datasette_app(published_db: Path):
+    """A Datasette instance over a published file, configured exactly like the served portal."""
+    from datasette.app import Datasette
+
+    published_db = Path(published_db)
+    package = portal_package()
+    inspect_file = published_db.parent / INSPECT_NAME
+    inspect = json.loads(inspect_file.read_text(encoding="utf-8")) if inspect_file.exists() else None
+    return Datasette(
+        immutables=[str(published_db)],
+        inspect_data=inspect,
+        metadata=package.metadata.build_metadata(),
+        settings=dict(package.metadata.SETTINGS),
+        template_dir=str(PORTAL_DIR / "templates"),
+        plugins_dir=str(PORTAL_DIR / "plugins"),
+        static_mounts=[("static", str(PORTAL_DIR / "static"))],
+    )
+
+
+def datasette_command(published_db: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
+    """The `datasette` command line serving a published file (used by serve and the browser tests)."""
+    published_db = Path(published_db)
+    cmd = [
+        sys.executable, "-m", "datasette", "serve",
+        "-i", str(published_db),
+        "--inspect-file", str(published_db.parent / INSPECT_NAME),
+        "-m", str(published_db.parent / METADATA_NAME),
+        "--template-dir", str(PORTAL_DIR / "templates"),
+        "--plugins-dir", str(PORTAL_DIR / "plugins"),
+        "--static", f"static:{PORTAL_DIR / 'static'}",
+        "--host", host, "--port", str(port),
+    ]
+    for key, value in _settings().items():
+        cmd += ["--setting", key, json.dumps(value) if isinstance(value, bool) else str(value)]
+    return cmd
+
+
+def _signature(path: Path) -> tuple | None:
+    """What changes when a file is replaced or written: inode, size, mtime."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _source_signature(db_path: Path) -> tuple:
+    # A WAL database changes its -wal file long before the main file.
+    return (_signature(db_path), _signature(Path(str(db_path) + "-wal")))
+
+
+def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
+          publish_dir: Path | None = None) -> None:
+    """Publish `db_path`, serve it with Datasette until Ctrl-C, republish/restart on changes."""
+    db_path = Path(db_path)
+    publish_dir = Path(publish_dir) if publish_dir else default_publish_dir(db_path)
+    published = publish(db_path, publish_dir)
+    print(f"Portail : http://{host}:{port}/  (base publiée : {published})", flush=True)
+    child = _start(published, host, port)
+    served = _signature(published)
+    source = _source_signature(db_path)
+    changed_at: float | None = None
+    try:
+        while True:
+            time.sleep(POLL_SECONDS)
+            if child.poll() is not None:
+                raise SystemExit(f"datasette stopped with exit code {child.returncode}")
+            now_source = _source_signature(db_path)
+            if now_source != source:
+                source, changed_at = now_source, time.monotonic()
+            elif changed_at is not None and time.monotonic() - changed_at >= QUIET_SECONDS:
+                changed_at = None
+                try:
+                    publish(db_path, publish_dir)
+                except Exception as exc:  # keep serving the previous copy
+                    print(f"Publication impossible ({exc}); l'ancienne copie reste servie.",
+                          file=sys.stderr, flush=True)
+            if _signature(published) != served:
+                served = _signature(published)
+                _stop(child)
+                child = _start(published, host, port)
+                print("Nouvelle publication : portail redémarré.", flush=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        _stop(child)
+
+
+def _start(published: Path, host: str, port: int) -> subprocess.Popen:
+    child = subprocess.Popen(datasette_command(published, host, port), cwd=str(PORTAL_DIR.parent))
+    _wait_listening(host, port, child)
+    return child
+
+
+def _wait_listening(host: str, port: int, child: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Block until the child accepts connections (so a restart has a short, bounded gap)."""
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and child.poll() is None:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+
+
+def _stop(child: subprocess.Popen) -> None:
+    if child.poll() is None:
+        child.send_signal(signal.SIGINT if os.name == "posix" else signal.SIGTERM)
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
