@@ -14,7 +14,7 @@ from portail.schedule import run_scheduler
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the scheduler; returns the exit code."""
-    parser = argparse.ArgumentParser(prog="scheduler.py", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="scheduler.py", description="The harvest scheduler of Portail CRPV (the same as `crpv schedule`).")
     parser.add_argument("--registry", type=Path, default=None, help="centre registry (default data/centres.yaml)")
     parser.add_argument("--db", type=Path, default=Path("data/portail.db"), help="SQLite database")
     parser.add_argument("--list", dest="list_only", action="store_true", help="print every job and its next run")

@@ -388,17 +388,28 @@ def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+CONTRACTIONS = [(" à le ", " au "), (" à les ", " aux "), (" de le ", " du "),
+                (" de les ", " des "), ("À le ", "Au "), ("De le ", "Du ")]
+
+
+def contract(text: str) -> str:
+    """French article contractions after templating ("à le pouvoir" → "au pouvoir")."""
+    for old, new in CONTRACTIONS:
+        text = text.replace(old, new)
+    return text
+
+
 def fill(template: str, **values: str) -> str:
-    """Format a template, providing the capitalised `Subj`/`Type` variants."""
+    """Format a template (with capitalised `Subj`), then apply French contractions."""
     if "subj" in values:
         values["Subj"] = cap(values["subj"])
-    return template.format(**values)
+    return contract(template.format(**values))
 
 
-def paragraphs(rng, n: int, **values: str) -> list[str]:
-    """`n` paragraphs of plausible French prose about one subject and place."""
+def paragraphs(rng, count: int, **values: str) -> list[str]:
+    """`count` paragraphs of plausible French prose about one subject and place."""
     out = [fill(rng.choice(OPENINGS), **values)]
-    for _ in range(n - 1):
+    for _ in range(count - 1):
         picked = rng.sample(SENTENCES, 3)
         out.append(" ".join(fill(s, **values) for s in picked))
     out.append(fill(rng.choice(CLOSINGS), **values))

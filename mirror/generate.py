@@ -275,5 +275,4 @@ def generate(out_dir: Path, today: date, registry: Path = REGISTRY) -> dict:
             "items": [base.truth_entry(i, ctx) for i in ctx.items]}
     (out_dir / "ground_truth.json").write_text(
         json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    truth["_pages"] = pages
     return truth

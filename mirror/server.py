@@ -14,7 +14,6 @@ import json
 import re
 import socket
 import threading
-from datetime import date
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -249,7 +248,8 @@ def _handler_for(server: MirrorServer, site: SiteData):
                     if trap.get("kind") == "month_calendar" and path.startswith(trap["prefix"]):
                         match = MONTH_PATH.match(path[len(trap["prefix"]):])
                         if match and 1 <= int(match.group(2)) <= 12:
-                            body = _month_page(site, trap, int(match.group(1)), int(match.group(2)))
+                            body = substitute(_month_page(site, trap, int(match.group(1)),
+                                                          int(match.group(2))))
                             return 200, body, "text/html; charset=utf-8", site.last_modified, {}
                 return 404, _error_page(404), "text/html; charset=utf-8", site.last_modified, {}
             if "redirect" in route:
@@ -325,4 +325,4 @@ def loopback_available(host: str = "127.42.0.1") -> bool:
             return False
 
 
-__all__ = ["MirrorServer", "SiteData", "loopback_available", "date"]
+__all__ = ["MirrorServer", "SiteData", "loopback_available"]

@@ -112,23 +112,79 @@ def parse_jsonld_datetime(value: str, tz: str) -> tuple[str, bool] | None:
     return _iso(_localize(dt, tz)), False
 
 
+def _feedparser_utc(text: str) -> datetime | None:
+    """feedparser's own tolerant date parsers (RFC 822, W3C-DTF, asctime, Greek...) → UTC datetime."""
+    import feedparser.datetimes as fpd
+
+    # "Fri,24 Nov 2023": newer feedparser accepts the missing space, 6.0 does not.
+    text = re.sub(r"^([A-Za-z]{3}),(?=\S)", r"\1, ", text)
+    # The language-specific parsers (Hungarian, Greek, Korean) first: only their own
+    # words match them, while the loose ISO 8601 parser reads "2004-július-13" as November.
+    special = [fpd._parse_date_hungarian, fpd._parse_date_greek, fpd._parse_date_nate, fpd._parse_date_onblog]
+    st = None
+    for handler in special:
+        try:
+            st = handler(text)
+        except Exception:  # noqa: BLE001 - a third-party parser must not break harvesting
+            st = None
+        if st and len(st) == 9:
+            break
+        st = None
+    if st is None and not _plausible_w3c(text):
+        return None
+    if st is None:
+        try:
+            st = fpd._parse_date(text)
+        except Exception:  # noqa: BLE001
+            st = None
+    if st is None:
+        return None
+    try:
+        return datetime(*st[:6], tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+_W3C_RE = re.compile(
+    r"^(\d{4})-(\d{2,3})(?:-(\d{2}))?"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$",
+    re.IGNORECASE,
+)
+
+
+def _plausible_w3c(text: str) -> bool:
+    """False for a "YYYY-..." stamp with garbage or out-of-range fields, which feedparser's
+    loose ISO 8601 parser would otherwise wrap around (25:14 → next day, "2013-xx-27" → November)."""
+    if not re.match(r"^\d{4}-", text):
+        return True
+    m = _W3C_RE.match(text)
+    if not m:
+        return False
+    _, month, day, hour, minute, second, offset = m.groups()
+    checks = [1 <= int(month) <= 12, day is None or 1 <= int(day) <= 31]
+    if hour is not None:
+        checks += [int(hour) <= 23, int(minute) <= 59, int(second or 0) <= 59]
+    if offset and offset.upper() != "Z":
+        digits = offset[1:].replace(":", "")
+        checks += [int(digits[:2]) <= 23, int(digits[2:4] or 0) <= 59]
+    return all(checks)
+
+
+_RFC822_RE = re.compile(r"^\s*[A-Za-z]{3},|^\s*\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d")
+
+
 def parse_feed_date(text: str) -> str | None:
     """Feed date (RFC 822, W3C-DTF, ISO 8601, asctime...) → UTC `YYYY-MM-DDTHH:MM:SS+00:00`, or None."""
     if not text or not text.strip():
         return None
-    from feedparser.datetimes import _parse_date  # feedparser's own tolerant parsers
-
-    try:
-        st = _parse_date(text.strip())
-    except Exception:  # noqa: BLE001 - a third-party parser must not break harvesting
-        st = None
-    if st is not None:
-        try:
-            return _iso(datetime(*st[:6], tzinfo=timezone.utc))
-        except ValueError:
-            return None
+    text = text.strip()
+    utc = _feedparser_utc(text)
+    if utc is not None:
+        return _iso(utc)
+    if _RFC822_RE.match(text) or re.match(r"^\s*\d{4}-", text):
+        return None  # an RFC 822 or ISO stamp feedparser rejected is broken, not French
     # French dates in feeds ("14 octobre 2026 09:30"): read them in Paris time.
-    published = parse_published(text, "Europe/Paris", reference=date.today())
+    published = _parse_french(text, "Europe/Paris", date.today())
     if published is None:
         return None
     if "T" not in published:
@@ -160,13 +216,15 @@ def parse_published(text: str, tz: str = "Europe/Paris", reference: date | None 
         if isinstance(value, datetime):
             return _iso(_localize(value, tz))
         return value.isoformat()
-    if re.match(r"^\s*(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d", text) or re.match(
-        r"^[A-Za-z]{3},", text
-    ):
-        utc = parse_feed_date(text)
+    if _RFC822_RE.match(text):
+        utc = _feedparser_utc(text)
         if utc is not None:
-            return _iso(_localize(datetime.fromisoformat(utc), tz))
-    reference = reference or date.today()
+            return _iso(_localize(utc, tz))
+    return _parse_french(text, tz, reference or date.today())
+
+
+def _parse_french(text: str, tz: str, reference: date) -> str | None:
+    """The first French date in text, with its hour when one follows; a missing year looks backwards."""
     tokens = tokenize(fold(text))
     runs = [r for r in find_runs(tokens) if not is_excluded(tokens, r, for_events=False)]
     slots = find_slots(tokens, runs)

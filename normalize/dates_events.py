@@ -277,7 +277,11 @@ def is_excluded(tokens: list[Token], run: Run, for_events: bool) -> bool:
     """True for street names always, and for deadlines and publication stamps in event prose."""
     before = [t.value for t in tokens[max(0, run.lead_start - 3):run.lead_start] if t.kind == "word"]
     if before and before[-1] in STREET_WORDS:
-        return True
+        # "rue du 8 mai 1945, le 6 mai 2026": only the street's date goes.
+        run.points, run.links = run.points[1:], run.links[1:]
+        if not run.points:
+            return True
+        before = []
     if not for_events:
         return False
     if run.lead_words and run.lead_words[0] != "du" and set(run.lead_words) & DEADLINE_WORDS:

@@ -79,14 +79,15 @@ def _length(value) -> int | None:
 
 
 def _entry(e) -> FeedEntry:
-    published_raw = e.get("published") or None
-    updated_raw = e.get("updated") or None
+    # dict.get: FeedParserDict maps a missing "updated" to "published" (with a warning).
+    published_raw = dict.get(e, "published") or None
+    updated_raw = dict.get(e, "updated") or None
     # Atom feeds often carry only <updated>: it is the best publication date they give.
     published = (
         (parse_feed_date(published_raw) if published_raw else None)
-        or _struct_to_utc(e.get("published_parsed"))
+        or _struct_to_utc(dict.get(e, "published_parsed"))
         or (parse_feed_date(updated_raw) if updated_raw else None)
-        or _struct_to_utc(e.get("updated_parsed"))
+        or _struct_to_utc(dict.get(e, "updated_parsed"))
     )
     contents = [c.get("value") for c in e.get("content", []) if c.get("value")]
     enclosures = []
@@ -215,8 +216,9 @@ def _read_feed(body: bytes, url: str, content_type: str | None) -> Feed:
     if guessed:
         content_type = f"application/xml; charset={guessed}"
     # Without a content-type feedparser must see no HTTP headers at all, else it flags
-    # every feed as "NonXMLContentType"; relative links are then resolved below.
-    headers = {"content-type": content_type, "content-location": url} if content_type else None
+    # every feed as "NonXMLContentType"; relative links are resolved below.
+    # No content-location either: feedparser would turn a bare guid into a URL.
+    headers = {"content-type": content_type} if content_type else None
     parsed = feedparser.parse(body, response_headers=headers)
     entries = [_entry(e) for e in parsed.entries]
     if url:
@@ -252,6 +254,8 @@ def read_sitemap(body: bytes) -> Sitemap:
                 body = gz.read(_MAX_GZIP)
         except (OSError, EOFError):
             return Sitemap(urls=[], sitemaps=[])
+    # A bare "&" in a URL is the commonest sitemap error; recover mode would drop the text after it.
+    body = re.sub(rb"&(?!#?\w+;)", b"&amp;", body)
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(body, parser)

@@ -6,6 +6,7 @@ back on generic markup (OpenGraph, JSON-LD, headings) for custom sites.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -13,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from normalize.html import element_to_text, parse_document, sanitize_html
-from normalize.maintext import extract_main
+from normalize.maintext import extract_main, strip_boilerplate
 from normalize.pagedate import (_metas, load_jsonld, modified_date_from_tree,
                                 publication_date_from_tree)
 
@@ -43,7 +44,8 @@ class PageFacts:
 
 
 _WS = re.compile(r"\s+")
-_TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—·•:»]|-|::)\s+")
+# " - " is a separator only with spaces around it; ":" and quotes belong to titles.
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—·•‹›]|-|::)\s+")
 _SUMMARY_MAX = 400
 _DOC_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".ods", ".odp", ".xls", ".xlsx",
                    ".ppt", ".pptx", ".rtf")
@@ -66,17 +68,24 @@ def _has_class(cls: str) -> str:
 
 
 def _strip_site_suffix(title: str, site_names: list[str]) -> str:
-    """'Titre – Nom du site' → 'Titre' (also 'Nom du site | Titre')."""
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    names = {n.lower() for n in site_names if n}
-    if names:
-        kept = [p for p in parts if p.lower() not in names]
-        if kept and len(kept) < len(parts):
-            return " – ".join(kept) if len(kept) > 1 else kept[0]
-    # Unknown site name: the longest part is the title ("Accueil - Article - Site").
-    return max(parts, key=len) if len(parts[0]) < 0.5 * len(max(parts, key=len)) else parts[0]
+    """'Titre – Nom du site' → 'Titre' (also 'Nom du site | Titre', 'Titre | Rubrique | Site')."""
+    names = {n.strip().lower() for n in site_names if n and n.strip()}
+    for _ in range(3):
+        parts = _TITLE_SEPARATORS.split(title)
+        if len(parts) < 2:
+            break
+        if parts[-1].strip().lower() in names:
+            title = _TITLE_SEPARATORS.split(title)[0] if len(parts) == 2 else \
+                title[:title.rfind(parts[-1])].rstrip(" |–—·•‹›-:")
+        elif parts[0].strip().lower() in names:
+            title = title[len(parts[0]):].lstrip(" |–—·•‹›-:")
+        elif len(parts[-1]) <= 40 and len(parts[-1]) < 0.5 * (len(title) - len(parts[-1])):
+            # An unknown short trailer ("| DW | 23.05.2011", "– Chroniques") is a site or
+            # section name, never part of an article title.
+            title = title[:title.rfind(parts[-1])].rstrip(" |–—·•‹›-:")
+        else:
+            break
+    return title.strip()
 
 
 def _title(doc, metas: dict, jsonld: list[dict]) -> str | None:
@@ -90,11 +99,12 @@ def _title(doc, metas: dict, jsonld: list[dict]) -> str | None:
         "//article//h1|//main//h1|//*[" + _has_class("entry-title") + "]"
         "|//*[@itemprop='headline' and not(self::meta)]|//h1")]
     headings = [h for h in headings if 3 <= len(h) <= 300]
-    references = [t.lower() for t in (og, raw_title) if t]
-    # The main heading when the title/og:title confirm it (the first h1 may be a logo).
+    references = [_strip_site_suffix(t, site_names).lower() for t in (og, raw_title) if t]
+    # The main heading when the title/og:title confirm it (the first h1 may be a logo, a
+    # section name or the site name: those are much shorter than the title).
     for heading in headings:
         low = heading.lower()
-        if any(low in ref for ref in references):
+        if any(low in ref and len(low) >= 0.6 * len(ref) for ref in references):
             return heading
     if og:
         return _strip_site_suffix(og, site_names)
@@ -216,18 +226,18 @@ def _summary(doc, metas: dict, body_text: str) -> str | None:
 # ------------------------------------------------------------------ events and places
 
 _DATE_LABEL = re.compile(
-    r"^\s*(?:quand|date(?:s|\(s\))?|le|calendrier|horaires?|dates?\s+et\s+horaires?)"
-    r"\s*\??\s*:\s*|^\s*quand\s*\?\s*", re.IGNORECASE)
-_PLACE_LABEL = re.compile(r"^\s*(?:lieu|où|adresse|localisation|structure)\s*\??\s*:?\s*",
-                          re.IGNORECASE)
+    r"^\s*(?:date(?:s|\(s\))?|dates?\s+et\s+horaires?)\s*:\s*", re.IGNORECASE)
+_STRONG_DATE_LABEL = re.compile(
+    r"^\s*(?:quand\s*\?\s*:?|(?:quand|calendrier|horaires?)\s*:)\s*", re.IGNORECASE)
+_PLACE_LABEL = re.compile(r"^\s*(?:(?:lieu|adresse)\s*:|où\s*\?\s*:?)\s*", re.IGNORECASE)
 _EVENT_DATE_CLASSES = ("tribe-events-schedule", "tribe-event-date-start", "event-date",
                        "date-evenement", "evenement-date", "field--name-field-date",
                        "field--type-daterange", "field--type-datetime", "event-dates",
                        "agenda-date", "date-event", "dates-evenement")
 _PLACE_CLASSES = ("tribe-venue", "tribe-events-venue-details", "tribe-venue-location",
-                  "tribe-address", "event-location", "event-place", "lieu", "field--name-field-lieu",
+                  "tribe-address", "event-location", "event-place", "field--name-field-lieu",
                   "field--name-field-location", "field--name-field-adresse", "event-venue",
-                  "location")
+                  "lieu-evenement", "evenement-lieu")
 
 
 def _labelled(scope, label: re.Pattern) -> str | None:
@@ -303,13 +313,23 @@ def _jsonld_place(event: dict) -> str | None:
     return text or None
 
 
-def _event_texts(doc, scope, jsonld: list[dict]) -> tuple[str | None, str | None]:
-    date_text = _by_classes(doc, _EVENT_DATE_CLASSES) or _labelled(scope, _DATE_LABEL)
+def _event_texts(doc, scope, jsonld: list[dict]) -> tuple[str | None, str | None, bool]:
+    """(date prose, place prose, whether the date block is clearly an event's)."""
+    date_text = _by_classes(doc, _EVENT_DATE_CLASSES)
+    strong = date_text is not None
+    if date_text is None:
+        date_text = _labelled(scope, _STRONG_DATE_LABEL)
+        strong = date_text is not None
+    if date_text is None:
+        date_text = _labelled(scope, _DATE_LABEL)
+        # "Date : 12/03/2024" may be a post date; with an hour or a range it is an event.
+        strong = bool(date_text and re.search(r"\d\s*h|\d:\d|\bau\b|\bde\b.+\bà\b",
+                                               date_text, re.IGNORECASE))
     place_text = _by_classes(doc, _PLACE_CLASSES) or _labelled(scope, _PLACE_LABEL)
     events = _jsonld_events(jsonld)
     if events and not place_text:
         place_text = _jsonld_place(events[0])
-    return date_text, place_text
+    return date_text, place_text, strong
 
 
 # ------------------------------------------------------------------ documents
@@ -351,8 +371,8 @@ _BODY_ARTICLE = re.compile(r"\b(?:single-post|single|node--type-(?:article|actua
                            r"page)|page-article|page-node-type-\w+|postid-\d+)\b")
 
 
-def _page_type(doc, metas: dict, jsonld: list[dict], date_text: str | None,
-               body_text: str, documents: list, url: str) -> str | None:
+def _page_type(doc, metas: dict, jsonld: list[dict], event_block: bool,
+               body_text: str, documents: list) -> str | None:
     body = doc.find("body")
     classes = " ".join(filter(None, [doc.get("class"), body.get("class") if body is not None
                                      else None]))
@@ -369,9 +389,8 @@ def _page_type(doc, metas: dict, jsonld: list[dict], date_text: str | None,
     if _BODY_LISTING.search(classes) and not _BODY_ARTICLE.search(classes) \
             or (teasers >= 4 and paginated):
         return "listing"
-    if date_text and re.search(r"\d", date_text) and (
-            _DATE_LABEL.match(date_text) is None):
-        # A page with an explicit event date block ("Quand ?", "Date :").
+    if event_block:
+        # A page with an explicit event date block ("Quand ?", TEC schedule...).
         return "event"
     kinds = " ".join(" ".join(_types(o)) for o in jsonld)
     if documents and (len(body_text) < 600 or re.search(r"DigitalDocument|Report", kinds)):
@@ -401,15 +420,16 @@ def extract_page(html: str, url: str) -> PageFacts:
     body_html = "".join(
         etree.tostring(el, encoding="unicode", method="html") for el in main.elements)
     date_found = publication_date_from_tree(doc, url, jsonld)
+    # Labels ("Quand ?", "Lieu :") count in the main content only, not in menus.
     scope = main.elements[0] if main.elements and main.method != "trafilatura" else doc
-    date_text, place_text = _event_texts(doc, doc, jsonld)
-    documents = _document_links(main.elements if main.method != "trafilatura" else [doc],
-                                base)
+    date_text, place_text, event_block = _event_texts(doc, scope, jsonld)
     if main.method == "trafilatura":
-        # trafilatura's tree has no class names left: keep only links it kept too.
-        kept = {_abs(base, a.get("href")) for el in main.elements for a in el.iter("a")}
-        documents = [d for d in documents if d[0] in kept] or documents
-    del scope
+        # trafilatura's tree keeps no hrefs we can trust: take the page minus boilerplate.
+        stripped = copy.deepcopy(doc)
+        strip_boilerplate(stripped)
+        documents = _document_links([stripped], base)
+    else:
+        documents = _document_links(main.elements, base)
     return PageFacts(
         title=title,
         canonical_url=_canonical(doc, metas, url),
@@ -423,7 +443,7 @@ def extract_page(html: str, url: str) -> PageFacts:
         image_url=_image(doc, metas, jsonld, base),
         jsonld=jsonld,
         categories=_categories(doc, metas, jsonld),
-        page_type=_page_type(doc, metas, jsonld, date_text, main.text, documents, url),
+        page_type=_page_type(doc, metas, jsonld, event_block, main.text, documents),
         date_text=date_text,
         place_text=place_text,
         document_links=documents,

@@ -388,7 +388,7 @@ def find_date_text(text: str) -> str | None:
     return best.group(0) if best else None
 
 
-def _date_blocks(scope):
+def _date_blocks(scope, labels_only: bool = False):
     """Short date-ish blocks (class or label) in document order: bylines, date lines."""
     for el in scope.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "a", "time"):
@@ -396,7 +396,7 @@ def _date_blocks(scope):
         marker = (el.get("class") or "") + " " + (el.get("id") or "")
         own = " ".join((el.text or "").split())
         labelled = bool(own) and _LABEL.match(own) and len(el) == 0
-        if not labelled and not _DATEISH.search(marker):
+        if not labelled and (labels_only or not _DATEISH.search(marker)):
             continue
         if labelled:
             nxt = el.getnext()
@@ -409,7 +409,8 @@ def _date_blocks(scope):
         if _UPDATE_WORDS.search(text) and not _PUBLISHED_PROSE.search(text):
             continue
         found = find_date_text(text)
-        if found and not _in_boilerplate(el):
+        # An explicit "Mise en ligne" label is about this page even in a side column.
+        if found and (labels_only or not _in_boilerplate(el)):
             yield found, "block"
 
 
@@ -460,6 +461,9 @@ def _candidates(doc, url: str, jsonld: list[dict]):
     scope = _main_scope(doc)
     yield from _time_elements(scope, doc)
     yield from _date_blocks(scope)
+    body = doc.find("body")
+    if body is not None and scope is not body:
+        yield from _date_blocks(body, labels_only=True)
     yield from _prose(doc)
     yield from _url_date(url)
     yield _htmldate(doc), "htmldate"
@@ -474,7 +478,7 @@ def _htmldate(doc) -> str | None:
     try:
         # htmldate prunes the tree it is given: hand it a copy.
         return htmldate.find_date(copy.deepcopy(doc), original_date=True,
-                                  extensive_search=True)
+                                  extensive_search=False)
     except Exception:  # noqa: BLE001 - a third-party failure must not lose the page
         return None
 

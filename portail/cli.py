@@ -78,7 +78,7 @@ def status(db_path: Path, registry_path: Path | None) -> None:
 
     Example: crpv status --db data/portail.db
     """
-    registry = load_registry(registry_path) if registry_path else None
+    registry = load_registry(registry_path)  # centres never harvested show up too
     check_database_path(db_path, must_exist=True)
     from portail.status import status_table
 

@@ -30,11 +30,13 @@ import sys
 import threading
 import time as time_module
 from concurrent.futures import ThreadPoolExecutor as FuturesPool
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
@@ -487,7 +489,8 @@ def _signal_group(proc: subprocess.Popen, signum: int) -> None:
 
 def run_scheduler(registry_path: Path | None, db_path: Path, list_only: bool = False, once: bool = False,
                   crpv_command: list[str] | None = None, *, timezone: str = SCHEDULER_TIMEZONE,
-                  max_parallel: int = MAX_PARALLEL, now: datetime | None = None) -> int:
+                  max_parallel: int = MAX_PARALLEL, now: datetime | None = None,
+                  stop_grace_s: float = STOP_GRACE_S) -> int:
     """`crpv schedule`: list the plan, run every light job once, or run forever; an exit code."""
     try:
         registry = load_registry(registry_path)
@@ -523,26 +526,32 @@ def run_scheduler(registry_path: Path | None, db_path: Path, list_only: bool = F
             print(f"crpv schedule: error: unusable database {db_path}: {exc}", file=sys.stderr)
             return EXIT_USAGE
         if once:
-            return run_once(registry, registry_path, db_path, crpv_command, max_parallel=max_parallel)
+            return run_once(registry, registry_path, db_path, crpv_command, max_parallel=max_parallel,
+                            stop_grace_s=stop_grace_s)
         return run_forever(plan, registry_path, db_path, crpv_command, timezone=timezone,
-                           max_parallel=max_parallel)
+                           max_parallel=max_parallel, stop_grace_s=stop_grace_s)
     finally:
         lock.release()
 
 
 def run_once(registry: Registry, registry_path: Path | None, db_path: Path, crpv_command: list[str] | None,
-             *, max_parallel: int = MAX_PARALLEL, mode: str = "light", timeout_s: float | None = None) -> int:
+             *, max_parallel: int = MAX_PARALLEL, mode: str = "light", timeout_s: float | None = None,
+             stop_grace_s: float = STOP_GRACE_S) -> int:
     """Run `mode` once for every enabled centre (bounded parallelism); 0 if all completed, else 1."""
     _configure_logging()
-    runner = JobRunner(registry_path, db_path, crpv_command)
+    runner = JobRunner(registry_path, db_path, crpv_command, stop_grace_s=stop_grace_s)
     centres = [c.id for c in registry.centres if c.schedule.enabled]
     with _stop_on_signals(runner.request_stop):
         with FuturesPool(max_workers=max(1, max_parallel)) as pool:
             futures = [pool.submit(runner.run_job, cid, mode, timeout_s=timeout_s, honour_backoff=False,
                                    wait_for_centre_s=0) for cid in centres]
+            pending = set(futures)
+            while pending:
+                _, pending = futures_wait(pending, timeout=0.2)
+                if runner.stopping.is_set():
+                    runner.stop()  # the children got SIGTERM: kill those still there after the grace
+                    break
             results = [f.result() for f in futures]
-        if runner.stopping.is_set():
-            runner.stop()  # the children got SIGTERM; make sure they are gone
     for result in results:
         print(f"{result.job_id:<32} {result.status}{' — ' + result.reason if result.reason else ''}")
     failed = [r for r in results if not r.ok]
@@ -577,9 +586,15 @@ def run_forever(plan: list[PlannedJob], registry_path: Path | None, db_path: Pat
         runner.request_stop()
         scheduler.shutdown(wait=False)
 
+    # Handlers go in once the scheduler runs: shutdown() before start() would raise, and
+    # before start() there is no child to stop anyway.
+    guard = _stop_on_signals(on_signal)
+    scheduler.add_listener(lambda event: guard.install(), EVENT_SCHEDULER_STARTED)
     log.info("scheduler started: %d jobs, database %s", len(plan), db_path)
-    with _stop_on_signals(on_signal):
+    try:
         scheduler.start()  # blocks until on_signal() shuts it down
+    finally:
+        guard.restore()
     runner.stop()
     log.info("scheduler stopped")
     return EXIT_OK
@@ -603,16 +618,24 @@ class _stop_on_signals:
     def _handle(self, signum, frame) -> None:
         if not self.fired:
             self.fired = True
-            log.info("signal %s: stopping (children get %.0f s to finish)", signal.Signals(signum).name,
-                     STOP_GRACE_S)
+            log.info("signal %s: stopping the harvests", signal.Signals(signum).name)
             self.callback()
 
-    def __enter__(self) -> "_stop_on_signals":
-        if threading.current_thread() is threading.main_thread():
+    def install(self) -> None:
+        """Install the handlers (main thread only, as Python requires)."""
+        if threading.current_thread() is threading.main_thread() and not self.previous:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 self.previous[signum] = signal.signal(signum, self._handle)
+
+    def restore(self) -> None:
+        """Put back the handlers found at install time."""
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+        self.previous.clear()
+
+    def __enter__(self) -> "_stop_on_signals":
+        self.install()
         return self
 
     def __exit__(self, *exc) -> None:
-        for signum, handler in self.previous.items():
-            signal.signal(signum, handler)
+        self.restore()

@@ -189,6 +189,8 @@ def _centre_row(conn: sqlite3.Connection, centre_id: str, name: str, now: dateti
     backoff = max((j["backoff_until"] for j in jobs if j["backoff_until"]), default=None)
     upcoming = sorted((j["next_run_at"], j["mode"]) for j in jobs if j["next_run_at"])
     drops, drop_mode = _fill_drops(runs)
+    finished = [j for j in jobs if j["last_finished_at"]]
+    last_job = max(finished, key=lambda j: j["last_finished_at"]) if finished else None
     row = {
         "centre_id": centre_id,
         "name": name,
@@ -210,6 +212,10 @@ def _centre_row(conn: sqlite3.Connection, centre_id: str, name: str, now: dateti
         "last_new_item_at": newest,
         "days_since_new_item": _days_since(newest, now),
         "fill_drops": drops,
+        # The scheduler's view: a harvest that crashed before writing its run shows only here.
+        "last_job_id": last_job["job_id"] if last_job else None,
+        "last_job_status": last_job["last_status"] if last_job else None,
+        "last_job_exit_code": last_job["last_exit_code"] if last_job else None,
     }
     row["alerts"] = _alerts(row, drop_mode, now)
     return row
@@ -248,6 +254,10 @@ def _alerts(row: dict, drop_mode: str | None, now: datetime) -> list[str]:
         text = f"{row['error_streak']} failed run(s) in a row"
         if row["backoff_until"] and _parse(row["backoff_until"]) > now:
             text += f", retried after {row['backoff_until']}"
+        if row["last_job_status"] in ("failed", "timeout"):
+            code = row["last_job_exit_code"]
+            text += f"; last job {row['last_job_id']} {row['last_job_status']}"
+            text += f" (exit {code})" if code is not None else ""
         alerts.append(text)
     for drop in row["fill_drops"]:
         alerts.append(

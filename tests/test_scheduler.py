@@ -87,11 +87,12 @@ def fake(tmp_path):
             lines = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
             return [c for c in lines if event is None or c["event"] == event]
 
-        def wait_for(self, event, count=1, timeout=10.0):
+        def wait_for(self, event, count=1, timeout=10.0, centre=None):
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
-                if len(self.calls(event)) >= count:
-                    return self.calls(event)
+                calls = [c for c in self.calls(event) if centre is None or c["centre"] == centre]
+                if len(calls) >= count:
+                    return calls
                 time.sleep(0.02)
             raise AssertionError(f"fake crpv never logged {count} {event!r}: {self.calls()}")
 
@@ -422,34 +423,34 @@ from portail import schedule
 mode = sys.argv[1]
 command = [sys.executable, {fake!r}]
 if mode == "once":
-    sys.exit(schedule.run_scheduler(None, Path({db!r}), once=True, crpv_command=command))
+    sys.exit(schedule.run_scheduler(None, Path({db!r}), once=True, crpv_command=command, stop_grace_s=1))
 job = schedule.PlannedJob("irev:light", "irev", "light", DateTrigger(datetime.now(UTC) + timedelta(seconds=0.3)),
                           60, 60.0, "test")
 sys.exit(schedule.run_forever([job], None, Path({db!r}), command, stop_grace_s=5))
 """
 
 
-@pytest.mark.parametrize("mode, signum, exit_code", [
-    ("forever", signal.SIGTERM, 0),
-    ("forever", signal.SIGINT, 0),
-    ("once", signal.SIGTERM, 1),
+@pytest.mark.parametrize("mode, signum, exit_code, stubborn", [
+    ("forever", signal.SIGTERM, 0, False),
+    ("forever", signal.SIGINT, 0, False),
+    ("once", signal.SIGTERM, 1, False),
+    ("once", signal.SIGINT, 1, True),  # a child ignoring SIGTERM is killed after the grace
 ])
-def test_a_signal_stops_the_scheduler_and_its_children_cleanly(fake, tmp_path, mode, signum, exit_code):
-    fake.control(irev={"sleep": 30}, **{"*": {"sleep": 0}})
+def test_a_signal_stops_the_scheduler_and_its_children_cleanly(fake, tmp_path, mode, signum, exit_code, stubborn):
+    fake.control(irev={"sleep": 30, "ignore_term": stubborn}, **{"*": {"sleep": 0}})
     script = tmp_path / "run_scheduler.py"
     script.write_text(SCHEDULER_SCRIPT.format(root=str(ROOT), fake=fake.command[1], db=str(fake.db)))
     proc = subprocess.Popen([sys.executable, str(script), mode], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     try:
-        starts = fake.wait_for("start", timeout=20)
-        child = next(c for c in starts if c["centre"] == "irev")
+        (child,) = fake.wait_for("start", timeout=20, centre="irev")
         proc.send_signal(signum)
         out, err = proc.communicate(timeout=20)
     finally:
         proc.kill()
     assert proc.returncode == exit_code, err
     assert not _alive(child["pid"])
-    assert [c["centre"] for c in fake.calls("terminated")] == ["irev"]
+    assert [c["centre"] for c in fake.calls("terminated")] == ([] if stubborn else ["irev"])
     state = fake.state("irev:light")
     assert state["last_status"] == "interrupted" and state["last_finished_at"]
     if mode == "once":

@@ -69,7 +69,8 @@ def db_path(tmp_path):
         {"job_id": "oriv:light", "centre_id": "oriv", "mode": "light", "failure_streak": 3,
          "backoff_until": "2026-11-25T13:00:00+00:00", "next_run_at": "2026-11-25T12:03:00+00:00"},
         {"job_id": "oriv:full", "centre_id": "oriv", "mode": "full", "failure_streak": 3,
-         "backoff_until": "2026-11-25T13:00:00+00:00", "next_run_at": "2026-11-26T00:07:00+00:00"},
+         "backoff_until": "2026-11-25T13:00:00+00:00", "next_run_at": "2026-11-26T00:07:00+00:00",
+         "last_status": "failed", "last_exit_code": 1, "last_finished_at": "2026-11-25T02:20:00+00:00"},
         {"job_id": "irev:light", "centre_id": "irev", "mode": "light", "failure_streak": 0,
          "next_run_at": "2026-11-25T13:00:00+00:00"},
         {"job_id": "irev:full", "centre_id": "irev", "mode": "full", "failure_streak": 0,
@@ -106,7 +107,9 @@ def test_rows_of_a_failing_centre(db_path):
     assert oriv["items"] == {"news": 0, "event": 1, "document": 0}
     assert oriv["days_since_new_item"] == 51
     assert oriv["fill_drops"] == []
-    assert oriv["alerts"] == ["3 failed run(s) in a row, retried after 2026-11-25T13:00:00+00:00"]
+    assert (oriv["last_job_id"], oriv["last_job_status"], oriv["last_job_exit_code"]) == ("oriv:full", "failed", 1)
+    assert oriv["alerts"] == [
+        "3 failed run(s) in a row, retried after 2026-11-25T13:00:00+00:00; last job oriv:full failed (exit 1)"]
 
 
 def test_a_centre_never_harvested(db_path):
@@ -141,7 +144,7 @@ def test_the_table(db_path):
     alerts = lines[lines.index("Alerts:") + 1:]
     assert alerts == [
         "  irev: fill rate of summary fell from 90% to 5% (last full run vs the previous ones): site redesign?",
-        "  oriv: 3 failed run(s) in a row, retried after 2026-11-25T13:00:00+00:00",
+        "  oriv: 3 failed run(s) in a row, retried after 2026-11-25T13:00:00+00:00; last job oriv:full failed (exit 1)",
         "  normanvilles: never harvested",
     ]
     # Every row of the table has the same columns as the header rule.

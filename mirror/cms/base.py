@@ -68,6 +68,7 @@ class Item:
     yearless: bool = False
     recurring: dict | None = None  # {"until": date, "weekday": int} for the weekly event
     place: dict | None = None
+    place_label: str = ""  # the place as a site prints it when it differs ("Saintes (17)")
     document: Document | None = None
     direct_pdf: bool = False  # a PDF linked from a listing with no landing page
     relay_of: "tuple[str, Item] | None" = None

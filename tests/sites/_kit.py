@@ -219,6 +219,10 @@ class Site:
             path = self.root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
+        registry = self.truth_extra.get("registry")
+        if registry:
+            # MirrorServer.registry_yaml reads the source hints of a test site from here.
+            self.meta["sources"] = registry["sources"]
         dump = lambda obj: json.dumps(obj, ensure_ascii=False, indent=1) + "\n"  # noqa: E731
         (self.root / "_site.json").write_text(dump(self.meta), encoding="utf-8")
         (self.root / "_routes.json").write_text(

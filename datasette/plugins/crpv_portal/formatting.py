@@ -42,14 +42,17 @@ def parse_when(value: str | None) -> date | datetime | None:
         return None
 
 
+def _day(day: date) -> str:
+    return "1er" if day.day == 1 else str(day.day)
+
+
 def date_fr(value: str | None, with_weekday: bool = False) -> str:
     """'2026-10-14' or '2026-10-14T09:30:00+02:00' → '14 octobre 2026' (1er for the first)."""
     when = parse_when(value)
     if when is None:
         return value or ""
     day = when.date() if isinstance(when, datetime) else when
-    number = "1er" if day.day == 1 else str(day.day)
-    text = f"{number} {MONTHS[day.month - 1]} {day.year}"
+    text = f"{_day(day)} {MONTHS[day.month - 1]} {day.year}"
     return f"{DAYS[day.weekday()]} {text}" if with_weekday else text
 
 
@@ -78,6 +81,8 @@ def event_when(starts_at: str | None, ends_at: str | None, all_day, tz: str | No
         last = end.date() if isinstance(end, datetime) else end
         if last is None or last == first:
             return f"{date_fr(first.isoformat(), True)} (toute la journée)"
+        if (first.year, first.month) == (last.year, last.month):
+            return f"du {DAYS[first.weekday()]} {_day(first)} au {date_fr(last.isoformat(), True)}"
         return f"du {date_fr(first.isoformat(), True)} au {date_fr(last.isoformat(), True)}"
     start = _local(start, tz)
     zone = ZONE_LABELS.get(tz or "", f"heure locale ({tz})" if tz else "heure locale")

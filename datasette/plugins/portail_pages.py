@@ -1,0 +1,164 @@
+"""Datasette plugin: the public French pages (home, search, agenda, item, centre, source state)
+and the two feeds (/portail/agenda.ics, /portail/actualites.atom)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from urllib.parse import urlencode
+
+from datasette import hookimpl
+from datasette.utils.asgi import NotFound, Response
+
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:
+    # Datasette loads this file by path; the helper package beside it becomes importable.
+    sys.path.insert(0, _HERE)
+
+from crpv_portal import DB_NAME, feeds, formatting, queries  # noqa: E402
+
+# Harvested text is escaped by the templates; this policy is the second wall: even if some
+# markup slipped through, no inline or foreign script would run on the portal's own pages.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: https://*.tile.openstreetmap.org; object-src 'none'; "
+       "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+def _db(datasette):
+    try:
+        return datasette.get_database(DB_NAME)
+    except KeyError:
+        # Only when someone serves a file under another name: use the first real database.
+        return next(db for name, db in datasette.databases.items() if name != "_internal")
+
+
+async def _page(datasette, request, template: str, context: dict, status: int = 200) -> Response:
+    context.setdefault("page", template.rsplit("/", 1)[-1].removesuffix(".html"))
+    html = await datasette.render_template(template, context, request=request)
+    return Response.html(html, status=status, headers=SECURITY_HEADERS)
+
+
+def _base_url(request) -> str:
+    return f"{request.scheme}://{request.host}"
+
+
+async def home(datasette, request):
+    """The home page: search box, latest news, upcoming events, publications, centres, counts."""
+    db = _db(datasette)
+    context = {
+        "counts": await queries.counts(db),
+        "news": await queries.latest_items(db, "news", 6),
+        "events": await queries.upcoming_events(db, limit=6),
+        "documents": await queries.latest_items(db, "document", 6),
+        "centres": await queries.centres(db),
+    }
+    return await _page(datasette, request, "portail/accueil.html", context)
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+async def search(datasette, request):
+    """Full-text search over news, events and documents (PDF text included), with facets."""
+    db = _db(datasette)
+    q = (request.args.get("q") or "").strip()[:300]
+    filters = queries.Filters.from_args(request.args)
+    result = await queries.search(db, q, filters, _page_number(request))
+    params = {"q": q, **filters.as_params()} if q else filters.as_params()
+
+    def link(**changes):
+        merged = {**params, **changes}
+        merged = {k: v for k, v in merged.items() if v}
+        return "/recherche" + ("?" + urlencode(merged) if merged else "")
+
+    context = {"q": q, "result": result, "filters": filters, "link": link,
+               "choices": await queries.filter_choices(db)}
+    return await _page(datasette, request, "portail/recherche.html", context)
+
+
+async def agenda(datasette, request):
+    """Upcoming events by date, with local times and places; filters as in the feeds."""
+    db = _db(datasette)
+    filters = queries.Filters.from_args(request.args)
+    events = await queries.upcoming_events(db, filters, limit=500)
+    query = urlencode(filters.as_params())
+    context = {"events": events, "filters": filters, "choices": await queries.filter_choices(db),
+               "ics_url": "/portail/agenda.ics" + ("?" + query if query else "")}
+    return await _page(datasette, request, "portail/agenda.html", context)
+
+
+async def item(datasette, request):
+    """One item: centre, date, themes, summary, sessions, files, source link, relays."""
+    found = await queries.item_page(_db(datasette), request.url_vars["item_id"])
+    if found is None:
+        raise NotFound("Élément introuvable")
+    return await _page(datasette, request, "portail/element.html", {"item": found})
+
+
+async def centre(datasette, request):
+    """One centre: identity, source and licence, harvest state, latest items, agenda."""
+    found = await queries.centre_page(_db(datasette), request.url_vars["centre_id"])
+    if found is None:
+        raise NotFound("Centre introuvable")
+    return await _page(datasette, request, "portail/centre.html", {"centre": found})
+
+
+async def state(datasette, request):
+    """The public 'État des sources' page: per-centre harvest health."""
+    rows = await queries.sources_state(_db(datasette))
+    return await _page(datasette, request, "portail/etat.html", {"centres": rows})
+
+
+async def agenda_ics(datasette, request):
+    """All upcoming events as iCalendar (same filters as the agenda page)."""
+    filters = queries.Filters.from_args(request.args)
+    events = await queries.upcoming_events(_db(datasette), filters, limit=5000)
+    body = feeds.build_calendar(events, _base_url(request))
+    return Response(body, content_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": 'inline; filename="agenda-crpv.ics"'})
+
+
+async def news_atom(datasette, request):
+    """The latest items as Atom (filters: centre, territoire, theme, type)."""
+    filters = queries.Filters.from_args(request.args)
+    items = await queries.latest_items(_db(datasette), None, 50, filters)
+    base = _base_url(request)
+    self_url = base + request.full_path
+    body = feeds.build_atom(items, base, self_url,
+                            "Portail CRPV — dernières actualités des centres de ressources")
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/$", home),
+        (r"^/recherche$", search),
+        (r"^/agenda$", agenda),
+        (r"^/elements/(?P<item_id>[^/]+)$", item),
+        (r"^/centres/(?P<centre_id>[^/]+)$", centre),
+        (r"^/etat-des-sources$", state),
+        (rf"^/{DB_NAME}/agenda\.ics$", agenda_ics),
+        (rf"^/{DB_NAME}/actualites\.atom$", news_atom),
+    ]
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    env.filters["date_fr"] = formatting.date_fr
+    env.filters["taille"] = formatting.size_fr
+    env.filters["pages_fr"] = formatting.pages_fr
+    env.filters["surligne"] = formatting.highlight
+    env.filters["corps_sur"] = formatting.safe_body
+    env.globals["quand"] = formatting.event_when
+    env.globals["NATURES"] = formatting.KINDS
+    env.globals["NATURES_PLURIEL"] = formatting.KINDS_PLURAL

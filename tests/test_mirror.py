@@ -1,0 +1,448 @@
+"""The demo mirror: deterministic generation, ground truth that matches what is served,
+and a loopback server that behaves like real sites (ETag/304, HEAD, charsets, traps)."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import http.client
+import io
+import json
+import re
+import time as _time
+from datetime import date, time, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pypdf
+import pytest
+import yaml
+
+from crawlers.registry import parse_registry
+from mirror.cms import base
+from mirror.cms.base import Item, Session
+from mirror.generate import REGISTRY, generate
+from mirror.server import MirrorServer
+
+TODAY = date(2026, 11, 25)
+THEME_IDS = {
+    "participation", "education_jeunesse", "sante", "egalite_discriminations",
+    "emploi_economie", "renouvellement_urbain", "pilotage_contrat_de_ville", "transitions",
+    "culture_memoire", "acces_aux_droits", "immigration_integration",
+    "developpement_territorial", "securite_prevention", "outre_mer",
+}
+OFFSETS = {"Europe/Paris": ("+01:00", "+02:00"), "America/Martinique": ("-04:00",),
+           "America/Guadeloupe": ("-04:00",), "America/Cayenne": ("-03:00",),
+           "Indian/Reunion": ("+04:00",), "Indian/Mayotte": ("+03:00",)}
+
+
+def tree_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def mirror_root(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("mirror")
+    started = _time.monotonic()
+    generate(root, TODAY)
+    elapsed = _time.monotonic() - started
+    assert elapsed < 20, f"generation took {elapsed:.1f} s"
+    return root
+
+
+@pytest.fixture(scope="module")
+def truth(mirror_root) -> dict:
+    return json.loads((mirror_root / "ground_truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def served(mirror_root):
+    server = MirrorServer(mirror_root)
+    origins = server.start()
+    yield server, origins
+    server.stop()
+
+
+class Client:
+    """Keep-alive HTTP/1.1 connections, one per origin."""
+
+    def __init__(self, origins: dict[str, str]):
+        self.origins = origins
+        self.conns: dict[str, http.client.HTTPConnection] = {}
+
+    def request(self, centre: str, target: str, method: str = "GET", headers: dict | None = None):
+        if centre not in self.conns:
+            parts = urlsplit(self.origins[centre])
+            self.conns[centre] = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        conn = self.conns[centre]
+        conn.request(method, target, headers=headers or {})
+        response = conn.getresponse()
+        body = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+    def close(self):
+        for conn in self.conns.values():
+            conn.close()
+
+
+@pytest.fixture(scope="module")
+def client(served):
+    c = Client(served[1])
+    yield c
+    c.close()
+
+
+def routes_of(root: Path, centre: str) -> dict:
+    return json.loads((root / centre / "_routes.json").read_text(encoding="utf-8"))
+
+
+def page_text(body: bytes, ctype: str) -> str:
+    charset = "cp1252" if "iso-8859-1" in ctype else "utf-8"
+    text = html.unescape(body.decode(charset))
+    return re.sub(r"\s+", " ", text)
+
+
+# --- generation ------------------------------------------------------------------------
+
+def test_same_date_gives_byte_identical_trees(mirror_root, tmp_path):
+    again = tmp_path / "again"
+    generate(again, TODAY)
+    assert tree_hash(again) == tree_hash(mirror_root)
+
+
+def test_another_date_moves_the_content(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    ta, tb = generate(a, TODAY), generate(b, TODAY + timedelta(days=30))
+    assert ta["generated_for"] == "2026-11-25" and tb["generated_for"] == "2026-12-25"
+    pa = [i["published"] for i in ta["centres"]["irev"]["items"]]
+    pb = [i["published"] for i in tb["centres"]["irev"]["items"]]
+    assert [date.fromisoformat(x) + timedelta(days=30) for x in pa] == [date.fromisoformat(x) for x in pb]
+
+
+def test_scale_size_and_every_centre(mirror_root, truth):
+    registry_ids = [c["id"] for c in yaml.safe_load(REGISTRY.read_text(encoding="utf-8"))["centres"]]
+    assert list(truth["centres"]) == registry_ids
+    pages = sum(1 for c in registry_ids for r in routes_of(mirror_root, c)["routes"].values() if "file" in r)
+    assert pages >= 1500
+    size = sum(p.stat().st_size for p in mirror_root.rglob("*") if p.is_file())
+    assert size < 30 * 1024 * 1024
+    for centre, data in truth["centres"].items():
+        assert 40 <= len(data["items"]) <= 80, centre
+        kinds = {i["kind"] for i in data["items"]}
+        assert kinds == {"news", "event", "document"}, centre
+
+
+def test_site_metadata_and_cms(mirror_root):
+    cms = {c: json.loads((mirror_root / c / "_site.json").read_text())["cms"]
+           for c in ("irev", "oriv", "profession_banlieue", "ressources_territoires", "pqn_a")}
+    assert cms == {"irev": "drupal", "oriv": "wordpress", "profession_banlieue": "spip",
+                   "ressources_territoires": "custom_php", "pqn_a": "pqna"}
+    meta = json.loads((mirror_root / "ville_caraibe" / "_site.json").read_text())
+    assert meta["timezone"] == "America/Martinique"
+    assert meta["last_modified"] == "Wed, 25 Nov 2026 08:00:00 GMT"
+
+
+# --- ground truth invariants ---------------------------------------------------------
+
+def test_truth_items_are_well_formed(truth):
+    tz_of = {c["id"]: c.get("timezone", "Europe/Paris")
+             for c in yaml.safe_load(REGISTRY.read_text(encoding="utf-8"))["centres"]}
+    for centre, data in truth["centres"].items():
+        paths = [i["path"] for i in data["items"]]
+        assert len(paths) == len(set(paths)), centre
+        for item in data["items"]:
+            assert item["themes"] and set(item["themes"]) <= THEME_IDS
+            assert date.fromisoformat(item["published"]) <= TODAY
+            assert item["title"] == item["title"].strip() and "__" not in item["title"]
+            if item["kind"] == "event":
+                assert item["events"], item["path"]
+                for ev in item["events"]:
+                    if ev["all_day"]:
+                        assert date.fromisoformat(ev["ends_at"]) >= date.fromisoformat(ev["starts_at"])
+                    else:
+                        assert ev["starts_at"][-6:] in OFFSETS[tz_of[centre]], (centre, ev)
+                        assert ev["ends_at"] is None or ev["ends_at"] > ev["starts_at"]
+            else:
+                assert item["events"] == []
+            if item["kind"] == "document":
+                assert item["document"]["path"].endswith(".pdf")
+                assert item["document"]["pages"] >= 2
+            if centre in ("ville_caraibe", "crpv_guyane", "cr_csur", "maore_ouvoimoja",
+                          "crpv_guadeloupe") and not item["relay_of"]:
+                assert "outre_mer" in item["themes"]
+
+
+def test_events_span_past_and_future(truth):
+    for centre, data in truth["centres"].items():
+        starts = [ev["starts_at"][:10] for i in data["items"] for ev in i["events"]]
+        upcoming = [s for s in starts if s >= TODAY.isoformat()]
+        assert len(upcoming) >= 3, centre
+        assert min(starts) >= (TODAY - timedelta(days=182)).isoformat()
+        assert max(starts) <= (TODAY + timedelta(days=182)).isoformat()
+
+
+def test_recurring_weekly_event_lists_each_occurrence_in_window(truth):
+    [weekly] = [i for i in truth["centres"]["oriv"]["items"] if i["title"].startswith("Permanence")]
+    starts = [ev["starts_at"] for ev in weekly["events"]]
+    # Tuesdays from 2026-09-29 to 2027-03-23, cut to [today - 30 d, today + 180 d].
+    assert starts[0] == "2026-10-27T14:00:00+01:00"
+    assert starts[-1] == "2027-03-23T14:00:00+01:00"
+    assert len(starts) == 22
+    assert weekly["events"][0]["ends_at"] == "2026-10-27T17:00:00+01:00"
+
+
+def test_relays_point_to_an_item_of_another_centre(truth):
+    relays = [(c, i) for c, d in truth["centres"].items() for i in d["items"] if i["relay_of"]]
+    assert len(relays) >= 6
+    for centre, item in relays:
+        src_centre, src_path = item["relay_of"].split(":", 1)
+        assert src_centre != centre
+        [original] = [i for i in truth["centres"][src_centre]["items"] if i["path"] == src_path]
+        assert original["title"].replace("’", "'") == item["title"].replace("’", "'")
+        assert original["relay_of"] is None
+
+
+def test_overseas_events_carry_their_own_offsets(truth):
+    martinique = [ev for i in truth["centres"]["ville_caraibe"]["items"] for ev in i["events"] if not ev["all_day"]]
+    reunion = [ev for i in truth["centres"]["cr_csur"]["items"] for ev in i["events"] if not ev["all_day"]]
+    assert martinique and all(ev["starts_at"].endswith("-04:00") for ev in martinique)
+    assert reunion and all(ev["starts_at"].endswith("+04:00") for ev in reunion)
+
+
+def test_year_less_dates_resolve_from_the_visible_publication_date(truth, client):
+    checked = 0
+    for centre in ("reseau_crpv", "resovilles", "profession_banlieue", "ressources_territoires"):
+        for item in truth["centres"][centre]["items"]:
+            if item["kind"] != "event" or len(item["events"]) > 2:
+                continue
+            status, headers, body = client.request(centre, item["path"])
+            text = page_text(body, headers["content-type"])
+            first = date.fromisoformat(item["events"][0]["starts_at"][:10])
+            day = f"{'1er' if first.day == 1 else first.day} {base.MONTHS[first.month - 1]}"
+            assert day in text, (centre, item["path"])
+            if f"{day} {first.year}" in text or f"{first.year}" in text.split(day, 1)[1][:40]:
+                continue
+            checked += 1
+            published = date.fromisoformat(item["published"])
+            assert base.fr_date(published) in text or published.strftime("%d/%m/%Y") in text
+            for ev in item["events"]:
+                assert base.yearless_resolves(published, date.fromisoformat(ev["starts_at"][:10]))
+    assert checked >= 3
+
+
+# --- formatting (table-driven on real phrasings) -------------------------------------
+
+@pytest.mark.parametrize("sessions,style,yearless,expected", [
+    ([Session(date(2025, 5, 22), date(2025, 5, 22), time(13), time(14))], "dash", False,
+     "Jeudi 22 mai 2025 – 13h-14h"),
+    ([Session(date(2025, 5, 22), date(2025, 5, 22), time(13), time(14))], "dash", True,
+     "Jeudi 22 mai – 13h-14h"),
+    ([Session(date(2025, 3, 31), date(2025, 3, 31), time(14), time(15))], "le_de", False,
+     "Le 31 mars 2025, de 14h à 15h"),
+    ([Session(date(2024, 11, 22), date(2024, 11, 22), time(14), time(16))], "de_a", False,
+     "Vendredi 22 novembre 2024 de 14h à 16h"),
+    ([Session(date(2020, 11, 24), date(2020, 11, 24), time(14), time(16))], "comma", False,
+     "Mardi 24 novembre 2020, 14h-16h"),
+    ([Session(date(2015, 10, 13), date(2015, 10, 13), time(20), None)], "start_only", False,
+     "Mardi 13 octobre 2015 - 20h00"),
+    ([Session(date(2025, 6, 3), date(2025, 6, 3), time(9, 30), time(12, 30))], "le_de", False,
+     "Le 3 juin 2025, de 9h30 à 12h30"),
+    ([Session(date(2025, 4, 3), date(2025, 4, 5))], "range", False, "Du 3 au 5 avril 2025"),
+    ([Session(date(2024, 10, 14), date(2024, 10, 16))], "range", False, "Du 14 au 16 octobre 2024"),
+    ([Session(date(2025, 6, 30), date(2025, 7, 2))], "range", False, "Du 30 juin au 2 juillet 2025"),
+    ([Session(date(2026, 12, 30), date(2027, 1, 2))], "range", False,
+     "Du 30 décembre 2026 au 2 janvier 2027"),
+    ([Session(date(2025, 3, 1), date(2025, 3, 1))], "allday", False, "Samedi 1er mars 2025"),
+    ([Session(date(2026, 1, 28), date(2026, 1, 29)), Session(date(2026, 2, 22), date(2026, 2, 23))],
+     "sessions", True, "Les 28-29 janvier et 22-23 février"),
+    ([Session(date(2026, 1, 28), date(2026, 1, 29)), Session(date(2026, 2, 22), date(2026, 2, 23))],
+     "sessions", False, "Les 28-29 janvier et 22-23 février 2026"),
+])
+def test_event_prose(sessions, style, yearless, expected):
+    item = Item("event", "t", "t", date(2020, 1, 1), [], [], "", sessions=sessions,
+                date_style=style, yearless=yearless)
+    assert base.event_prose(item) == expected
+
+
+@pytest.mark.parametrize("reference,target,ok", [
+    (date(2025, 4, 10), date(2025, 5, 22), True),
+    (date(2025, 11, 2), date(2026, 1, 14), True),
+    (date(2025, 5, 22), date(2025, 5, 22), True),
+    (date(2025, 5, 23), date(2025, 5, 22), False),
+    (date(2024, 3, 1), date(2025, 5, 22), False),
+])
+def test_yearless_rule(reference, target, ok):
+    assert base.yearless_resolves(reference, target) is ok
+
+
+@pytest.mark.parametrize("title,expected", [
+    ("Emploi & quartiers : l’essentiel", "Emploi &amp; quartiers : l&#8217;essentiel"),
+    ("Séminaire – santé", "Séminaire &#8211; santé"),
+])
+def test_wordpress_title_escaping(title, expected):
+    assert base.wp_esc(title) == expected
+
+
+# --- serving -------------------------------------------------------------------------
+
+def test_every_truth_item_is_served_with_its_title(truth, client):
+    for centre, data in truth["centres"].items():
+        for item in data["items"]:
+            status, headers, body = client.request(centre, item["path"])
+            assert status == 200, (centre, item["path"])
+            if item["path"].endswith(".pdf"):
+                reader = pypdf.PdfReader(io.BytesIO(body))
+                assert reader.metadata.title == item["title"]
+                continue
+            assert "text/html" in headers["content-type"]
+            assert item["title"] in page_text(body, headers["content-type"]), (centre, item["path"])
+            for alias in item["aliases"]:
+                status, headers, alias_body = client.request(centre, alias)
+                if status == 301:
+                    assert urlsplit(headers["location"]).path == urlsplit(item["path"]).path
+                else:
+                    assert status == 200 and alias_body == body
+
+
+def test_pdfs_open_with_their_page_count_and_title(truth, client):
+    count = 0
+    for centre, data in truth["centres"].items():
+        for item in data["items"]:
+            doc = item["document"]
+            if not doc:
+                continue
+            status, headers, body = client.request(centre, doc["path"])
+            assert status == 200 and headers["content-type"] == "application/pdf"
+            reader = pypdf.PdfReader(io.BytesIO(body))
+            assert len(reader.pages) == doc["pages"]
+            assert reader.metadata.title == doc["title"]
+            assert "quartier" in reader.pages[-1].extract_text() or "politique" in reader.pages[0].extract_text()
+            count += 1
+    assert count >= 200
+
+
+def test_no_placeholder_leaks_and_routes_answer(mirror_root, truth, client):
+    for centre in truth["centres"]:
+        for target, route in routes_of(mirror_root, centre)["routes"].items():
+            status, headers, body = client.request(centre, target)
+            if "file" in route:
+                assert status == 200, (centre, target)
+                assert b"__ORIGIN" not in body, (centre, target)
+                assert int(headers["content-length"]) == len(body)
+            elif "redirect" in route:
+                assert status == route["status"] and headers["location"].startswith("http://")
+            else:
+                assert status == route["status"]
+
+
+def test_relay_links_point_to_the_other_centre_origin(truth, client, served):
+    origins = served[1]
+    centre, item = next((c, i) for c, d in truth["centres"].items() for i in d["items"] if i["relay_of"])
+    src_centre, src_path = item["relay_of"].split(":", 1)
+    _, _, body = client.request(centre, item["path"])
+    assert html.escape(origins[src_centre] + src_path).encode() in body or \
+        (origins[src_centre] + src_path).encode() in body
+
+
+def test_conditional_requests_and_head(client):
+    status, headers, body = client.request("oriv", "/feed/")
+    assert status == 200 and headers["content-type"].startswith("application/rss+xml")
+    etag, modified = headers["etag"], headers["last-modified"]
+    assert etag.startswith('"') and len(body) == int(headers["content-length"])
+    assert client.request("oriv", "/feed/", headers={"If-None-Match": etag})[0] == 304
+    assert client.request("oriv", "/feed/", headers={"If-Modified-Since": modified})[0] == 304
+    assert client.request("oriv", "/feed/", headers={"If-Modified-Since": "Mon, 01 Jan 2024 00:00:00 GMT"})[0] == 200
+    assert client.request("oriv", "/feed/", headers={"If-None-Match": '"autre"'})[0] == 200
+    status, headers, body = client.request("oriv", "/feed/", method="HEAD")
+    assert status == 200 and body == b"" and int(headers["content-length"]) > 1000
+
+
+def test_spip_is_served_in_latin_1(truth, client):
+    path = next(i["path"] for i in truth["centres"]["profession_banlieue"]["items"]
+                if i["kind"] == "news" and "é" in i["title"] and "’" not in i["title"])
+    status, headers, body = client.request("profession_banlieue", path)
+    assert headers["content-type"] == "text/html; charset=iso-8859-1"
+    assert b'charset=iso-8859-1' in body and b"\xe9" in body and b"\xc3\xa9" not in body
+    status, headers, body = client.request("profession_banlieue", "/spip.php?page=backend")
+    assert body.startswith(b'<?xml version="1.0" encoding="iso-8859-1"?>') and b"\xc3" not in body
+    smart = [i for i in truth["centres"]["profession_banlieue"]["items"] if "“" in i["title"]]
+    _, _, body = client.request("profession_banlieue", smart[0]["path"])
+    assert b"\x92" in body and b"\x93aller-vers\x94" in body
+
+
+def test_pagination_and_unknown_parameters(client):
+    status, _, first = client.request("irev", "/actualites-0")
+    status2, _, second = client.request("irev", "/actualites-0?page=1")
+    assert status == status2 == 200 and first != second
+    assert client.request("irev", "/actualites-0?utm_source=x")[2] == first
+    assert client.request("profession_banlieue", "/spip.php?rubrique1&debut_articles=10")[0] == 200
+    assert client.request("oriv", "/category/actualites/page/2/")[0] == 200
+    assert client.request("oriv", "/nope/")[0] == 404
+
+
+def test_month_trap_answers_forever(client):
+    target = "/agenda/mois/2026-11/"
+    seen = set()
+    for _ in range(40):
+        status, _, body = client.request("oriv", target)
+        assert status == 200
+        seen.add(target)
+        target = urlsplit(re.search(rb'rel="next" href="([^"]+)"', body).group(1).decode()).path
+    assert len(seen) == 40 and target == "/agenda/mois/2030-03/"
+    assert client.request("ville_caraibe", "/agenda/mois/2999-12/")[0] == 200
+    assert client.request("oriv", "/agenda/mois/2026-13/")[0] == 404
+
+
+def test_wordpress_conventions(client, truth):
+    _, _, home = client.request("resovilles", "/")
+    assert b'type="application/rss+xml"' in home and b"/feed/" in home
+    status, headers, robots = client.request("oriv", "/robots.txt")
+    assert b"Disallow: /wp-admin/" in robots and b"Sitemap: http://" in robots and b"/wp-sitemap.xml" in robots
+    _, _, index = client.request("oriv", "/wp-sitemap.xml")
+    assert b"<sitemapindex" in index and b"wp-sitemap-posts-tribe_events-1.xml" in index
+    _, _, feed = client.request("oriv", "/feed/")
+    assert feed.count(b"<item>") == 10
+    status, _, ics = client.request("ville_caraibe", "/agenda/?ical=1")
+    assert b"TZID:America/Martinique" in ics and b"DTSTART;TZID=America/Martinique:" in ics
+    event = next(i for i in truth["centres"]["ville_caraibe"]["items"] if i["kind"] == "event" and not i["events"][0]["all_day"])
+    _, _, page = client.request("ville_caraibe", event["path"])
+    assert event["events"][0]["starts_at"].encode() in page and b"tribe-events-schedule" in page
+
+
+def test_robots_rules_per_site(client):
+    assert b"Crawl-delay: 1" in client.request("maore_ouvoimoja", "/robots.txt")[2]
+    plain = client.request("ressources_territoires", "/robots.txt")[2]
+    assert b"Sitemap" not in plain and b"Disallow: /admin/" in plain
+    assert client.request("ressources_territoires", "/feed/")[0] == 404
+    assert client.request("ressources_territoires", "/sitemap.xml")[0] == 404
+
+
+def test_registry_yaml_points_to_loopback(served):
+    server, origins = served
+    registry = parse_registry(yaml.safe_load(server.registry_yaml(REGISTRY)))
+    assert [c.id for c in registry.centres] == list(origins)
+    by_id = {c.id: c for c in registry.centres}
+    assert by_id["ville_caraibe"].timezone == "America/Martinique"
+    assert by_id["irev"].url == origins["irev"] + "/"
+    assert [s.url for s in by_id["reseau_crpv"].sources] == [
+        origins["reseau_crpv"] + "/evenement/", origins["reseau_crpv"] + "/publication/"]
+    assert all(len(c.sources) <= 2 for c in registry.centres)
+    assert all(s.url.startswith(origins[c.id]) for c in registry.centres for s in c.sources)
+
+
+def test_fallback_to_distinct_ports_on_127_0_0_1(mirror_root):
+    server = MirrorServer(mirror_root, sites=["irev", "oriv"], host_base="192.0.2.")
+    origins = server.start()
+    try:
+        assert all(o.startswith("http://127.0.0.1:") for o in origins.values())
+        assert len(set(origins.values())) == 2
+        client = Client(origins)
+        status, _, body = client.request("oriv", "/")
+        assert status == 200 and origins["oriv"].encode() in body
+        client.close()
+        assert server.requests == [("oriv", "GET", "/", 200, len(body))]
+    finally:
+        server.stop()
