@@ -41,18 +41,18 @@ def _pdf_date(raw) -> str | None:
     if raw is None:
         return None
     if isinstance(raw, datetime):
-        return raw.isoformat()
+        return raw.isoformat() if raw.tzinfo else raw.date().isoformat()
     m = _PDF_DATE.match(str(raw).strip())
     if not m:
         return None
     year, month, day, hour, minute, second, tz = m.groups()
     try:
-        if hour is None:
+        if hour is None or not tz:
+            # The contract wants an offset on every timed value: without one, the day.
             return datetime(int(year), int(month or 1), int(day or 1)).date().isoformat()
-        offset = None
         if tz == "Z":
             offset = timezone.utc
-        elif tz:
+        else:
             digits = tz.replace("'", "")
             sign = -1 if digits[0] == "-" else 1
             offset = timezone(sign * timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5])))
@@ -61,6 +61,18 @@ def _pdf_date(raw) -> str | None:
     except ValueError:
         return None
     return value.isoformat()
+
+
+def _undouble(text: str) -> str:
+    """Fake-bold PDFs draw each glyph twice ("CCHHIICCAAGGOO"): keep one of each pair."""
+    lines = []
+    for line in text.split("\n"):
+        core = line.rstrip()
+        if len(core) >= 6 and len(core) % 2 == 0 and all(
+                core[i] == core[i + 1] for i in range(0, len(core), 2)):
+            line = core[::2]
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _clean_title(value) -> str | None:
@@ -103,7 +115,7 @@ def _created(reader) -> str | None:
     try:
         xmp = reader.xmp_metadata
         if xmp is not None and xmp.xmp_create_date:
-            return xmp.xmp_create_date.isoformat()
+            return _pdf_date(xmp.xmp_create_date)
     except Exception:  # noqa: BLE001
         pass
     return None
@@ -152,7 +164,7 @@ def read_pdf(data: bytes, max_pages: int = 200, max_chars: int = 200_000,
                 text = page.extract_text() or ""
             except Exception:  # noqa: BLE001 - one broken page must not lose the rest
                 continue
-            chunks.append(text.strip())
+            chunks.append(_undouble(text.strip()))
             size += len(text)
         facts.text = "\n\n".join(c for c in chunks if c)[:max_chars]
     except Exception as exc:  # noqa: BLE001 - any parser failure becomes a readable error

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -69,15 +70,15 @@ def _has_class(cls: str) -> str:
 
 def _strip_site_suffix(title: str, site_names: list[str]) -> str:
     """'Titre – Nom du site' → 'Titre' (also 'Nom du site | Titre', 'Titre | Rubrique | Site')."""
-    names = {n.strip().lower() for n in site_names if n and n.strip()}
+    names = {_fold(n) for n in site_names if n and _fold(n)}
     for _ in range(3):
         parts = _TITLE_SEPARATORS.split(title)
         if len(parts) < 2:
             break
-        if parts[-1].strip().lower() in names:
+        if _fold(parts[-1]) in names:
             title = _TITLE_SEPARATORS.split(title)[0] if len(parts) == 2 else \
                 title[:title.rfind(parts[-1])].rstrip(" |–—·•‹›-:")
-        elif parts[0].strip().lower() in names:
+        elif _fold(parts[0]) in names:
             title = title[len(parts[0]):].lstrip(" |–—·•‹›-:")
         elif len(parts[-1]) <= 40 and len(parts[-1]) < 0.5 * (len(title) - len(parts[-1])):
             # An unknown short trailer ("| DW | 23.05.2011", "– Chroniques") is a site or
@@ -88,8 +89,20 @@ def _strip_site_suffix(title: str, site_names: list[str]) -> str:
     return title.strip()
 
 
-def _title(doc, metas: dict, jsonld: list[dict]) -> str | None:
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+
+
+def _host_names(url: str) -> list[str]:
+    """Site-name spellings implied by the host ("www.resovilles.com" → "resovilles")."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return [host, host.split(".")[0]] if host else []
+
+
+def _title(doc, metas: dict, jsonld: list[dict], url: str = "") -> str | None:
     site_names = [metas.get("og:site_name", ""), metas.get("application-name", "")]
+    site_names += _host_names(url)
     site_names += [o.get("name", "") for o in jsonld
                    if isinstance(o.get("name"), str) and "WebSite" in str(o.get("@type"))]
     head_title = doc.find(".//title")
@@ -111,9 +124,12 @@ def _title(doc, metas: dict, jsonld: list[dict]) -> str | None:
     for obj in jsonld:
         if isinstance(obj.get("headline"), str) and obj["headline"].strip():
             return _clean(obj["headline"])
+    stripped = _strip_site_suffix(raw_title, site_names) if raw_title else None
+    if stripped and stripped != raw_title:
+        return stripped  # "Agenda | Site": the part left is the page's own title
     if headings:
         return headings[0]
-    return _strip_site_suffix(raw_title, site_names) if raw_title else None
+    return stripped or None
 
 
 # ------------------------------------------------------------------ links and metadata
@@ -415,7 +431,7 @@ def extract_page(html: str, url: str) -> PageFacts:
     base_el = doc.find(".//base")
     if base_el is not None and base_el.get("href"):
         base = _abs(url, base_el.get("href")) or url
-    title = _title(doc, metas, jsonld)
+    title = _title(doc, metas, jsonld, url)
     main = extract_main(doc, url, title)
     body_html = "".join(
         etree.tostring(el, encoding="unicode", method="html") for el in main.elements)

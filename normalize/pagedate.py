@@ -469,6 +469,10 @@ def _candidates(doc, url: str, jsonld: list[dict]):
     yield _htmldate(doc), "htmldate"
 
 
+_NOT_THIS_PAGE = re.compile(r"comment|forum|respond|disqus|related|recommend|similar",
+                            re.IGNORECASE)
+
+
 def _htmldate(doc) -> str | None:
     """Last resort: htmldate's own search (installed with trafilatura), original date."""
     try:
@@ -476,8 +480,16 @@ def _htmldate(doc) -> str | None:
     except ImportError:  # pragma: no cover
         return None
     try:
-        # htmldate prunes the tree it is given: hand it a copy.
-        return htmldate.find_date(copy.deepcopy(doc), original_date=True,
+        # htmldate prunes the tree it is given: hand it a copy, without the comments
+        # and related posts whose dates are not the page's.
+        tree = copy.deepcopy(doc)
+        for el in list(tree.iter()):
+            marker = f"{el.get('class') or ''} {el.get('id') or ''}" \
+                if isinstance(el.tag, str) else ""
+            if _NOT_THIS_PAGE.search(marker) and el.getparent() is not None \
+                    and el.tag not in ("body", "html"):
+                el.getparent().remove(el)
+        return htmldate.find_date(tree, original_date=True,
                                   extensive_search=False)
     except Exception:  # noqa: BLE001 - a third-party failure must not lose the page
         return None

@@ -42,11 +42,11 @@ LABELLED = [
     ("Évaluation des contrats de ville : quels enseignements ?",
      "Synthèse des travaux d'évaluation menés en 2023 et perspectives pour les contrats de "
      "ville Engagements Quartiers 2030.",
-     {"contrat_de_ville"}),
+     {"pilotage_contrat_de_ville"}),
     ("Mobiliser le droit commun : synthèse du cycle d'échanges",
      "Comment les délégués du préfet et les chefs de projet peuvent-ils mobiliser le droit "
      "commun au bénéfice des habitants ?",
-     {"contrat_de_ville"}),
+     {"pilotage_contrat_de_ville"}),
     ("Transition écologique dans les quartiers populaires",
      "Îlots de chaleur, précarité énergétique, nature en ville : les quartiers prioritaires "
      "face au changement climatique.",
@@ -61,7 +61,7 @@ LABELLED = [
      {"culture_memoire"}),
     ("Non-recours aux droits : agir avec les France services",
      "La journée portera sur l'accès aux droits et le non-recours aux prestations sociales.",
-     {"acces_droits"}),
+     {"acces_aux_droits"}),
     ("Parcours d'intégration des primo-arrivants",
      "Apprentissage du français, accès au logement et à l'emploi : les étapes du parcours "
      "d'intégration et le rôle de l'OFII.",
@@ -106,7 +106,7 @@ LABELLED = [
     ("Observatoire des quartiers : les données 2024 sont en ligne",
      "Indicateurs de revenus, d'emploi et de scolarité pour chaque quartier prioritaire, avec "
      "les données de l'INSEE.",
-     {"contrat_de_ville"}),
+     {"pilotage_contrat_de_ville"}),
     ("Projet alimentaire territorial et quartiers populaires",
      "Comment les PAT intègrent-ils les habitants des quartiers ? Jardins partagés, "
      "alimentation durable et aide alimentaire.",
@@ -129,7 +129,7 @@ LABELLED = [
     ("Quartiers prioritaires : la nouvelle géographie prioritaire au 1er janvier 2024",
      "Le décret fixe la liste des quartiers prioritaires de la politique de la ville en "
      "métropole.",
-     {"contrat_de_ville"}),
+     {"pilotage_contrat_de_ville"}),
     ("Histoire de l'immigration : exposition itinérante",
      "L'exposition retrace l'histoire des travailleurs migrants et des foyers de la région.",
      {"immigration_integration", "culture_memoire"}),
@@ -150,7 +150,7 @@ LABELLED = [
      {"developpement_territorial"}),
     ("Illettrisme et maîtrise des savoirs de base",
      "Journée d'échanges avec l'ANLCI sur la lutte contre l'illettrisme et l'accès aux droits.",
-     {"acces_droits"}),
+     {"acces_aux_droits"}),
     ("Laïcité et sport : une formation pour les éducateurs sportifs",
      "Les principes de laïcité appliqués aux clubs et associations sportives.",
      {"egalite_discriminations"}),
@@ -246,7 +246,7 @@ def test_categories_map_to_themes(vocabulary):
     assert classify(vocabulary, "Un nouveau dossier", "", categories=["autres-publications"], centre_id="oriv") == []
     # An unmapped label that names a theme still counts as a category.
     got = classify(vocabulary, "Journée d'étude", "", categories=["Santé mentale et précarité"])
-    assert {m.theme_id for m in got} == {"sante", "acces_droits"}
+    assert {m.theme_id for m in got} == {"sante", "acces_aux_droits"}
     assert all(m.method == "category" for m in got)
 
 

@@ -1,0 +1,1 @@
+"""Browser tests of the portal (Playwright + Debian Chromium + axe-core)."""

@@ -1,0 +1,114 @@
+"""Publication (atomic, immutable, named portail) and the analysts' documented database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+
+import pytest
+
+from pipelines.schema import TABLES
+from portail.publish import INSPECT_NAME, METADATA_NAME, publish
+from portail.serve import datasette_app, datasette_command
+
+
+def test_publish_is_atomic_and_named_portail(source_db, tmp_path):
+    target = publish(source_db, tmp_path)
+    first_inode = target.stat().st_ino
+    assert target.name == "portail.db"
+    again = publish(source_db, tmp_path)
+    assert again == target and target.stat().st_ino != first_inode  # replaced, not rewritten
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["portail.db", INSPECT_NAME, METADATA_NAME])  # no staging left behind
+    inspect = json.loads((tmp_path / INSPECT_NAME).read_text())
+    conn = sqlite3.connect(target)
+    assert inspect["portail"]["tables"]["items"]["count"] == conn.execute(
+        "select count(*) from items").fetchone()[0]
+    assert conn.execute("pragma journal_mode").fetchone()[0] == "delete"
+    views = {r[0] for r in conn.execute("select name from sqlite_master where type = 'view'")}
+    conn.close()
+    assert views == {"vue_actualites", "vue_agenda", "vue_documents", "vue_sources"}
+    src = sqlite3.connect(source_db)  # the harvest database is left as it was
+    assert src.execute("select count(*) from sqlite_master where type = 'view'").fetchone()[0] == 0
+    src.close()
+
+
+def test_publish_rejects_a_missing_database(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        publish(tmp_path / "absent.db", tmp_path / "out")
+
+
+def test_served_immutable_with_inspect_data(client):
+    db = client.ds.get_database("portail")
+    assert db.is_mutable is False and db.hash  # hash comes from the inspect file
+    settings = client.get("/-/settings.json").json()
+    assert settings["suggest_facets"] is False and settings["sql_time_limit_ms"] == 3000
+
+
+def test_every_table_and_column_is_described_in_french(client):
+    metadata = client.get("/-/metadata.json").json()
+    tables = metadata["databases"]["portail"]["tables"]
+    for name, spec in TABLES.items():
+        assert tables[name]["description"] == spec.description
+        assert set(tables[name]["columns"]) == set(spec.columns)
+        assert all(tables[name]["columns"].values())
+    page = client.get("/portail/items").text
+    assert TABLES["items"].columns["kind"].description in page
+
+
+@pytest.mark.parametrize("query", ["dernieres_actualites", "evenements_a_venir",
+                                   "activite_par_centre_par_mois"])
+def test_canned_queries_run(client, query):
+    response = client.get(f"/portail/{query}.json?_shape=array")
+    assert response.status_code == 200, response.text[:300]
+    assert isinstance(response.json(), list)
+
+
+def test_canned_queries_exact_on_fixture(client, fixture_only):
+    news = client.get("/portail/dernieres_actualites.json?_shape=array").json()
+    assert len(news) == 8 and news[0]["titre"] == '<script>alert("x")</script>'
+    upcoming = client.get("/portail/evenements_a_venir.json?_shape=array").json()
+    assert [e["titre"] for e in upcoming][:2] == [
+        "Webinaire : l'emploi des femmes dans les QPV",
+        "Rencontre jeunesse et insertion à Fort-de-France"]
+    assert len(upcoming) == 5
+    docs = client.get("/portail/documents_par_theme.json?_shape=array&theme=emploi").json()
+    assert [d["titre"] for d in docs] == ["Cahier de l'emploi dans les quartiers"]
+
+
+def test_csv_and_json_export(client, fixture_only):
+    response = client.get("/portail/vue_sources.csv?_size=max")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == 20 and all(r["licence"].startswith("Contenus ©") for r in rows)
+    assert client.get("/portail/items.json?_shape=array&kind=document").json()[0]["kind"] == "document"
+
+
+def test_sql_is_read_only(client):
+    response = client.get("/portail.json", params={"sql": "delete from items"})
+    assert response.status_code == 400
+    count = client.get("/portail.json", params={"sql": "select count(*) as n from items",
+                                                "_shape": "array"}).json()[0]["n"]
+    assert count > 0
+
+
+def test_datasette_command_serves_the_published_file(published):
+    cmd = datasette_command(published, port=8123)
+    assert cmd[cmd.index("-i") + 1] == str(published)
+    assert "--inspect-file" in cmd and "--plugins-dir" in cmd and "--template-dir" in cmd
+    assert cmd[cmd.index("--port") + 1] == "8123"
+    assert ["--setting", "suggest_facets", "false"] == cmd[cmd.index("suggest_facets") - 1:
+                                                          cmd.index("suggest_facets") + 2]
+
+
+def test_app_has_facetable_indexed_columns(published):
+    conn = sqlite3.connect(published)
+    indexed = {r[2] for ix in conn.execute("pragma index_list(items)").fetchall()
+               for r in conn.execute(f"pragma index_info('{ix[1]}')")}
+    conn.close()
+    ds = datasette_app(published)
+    facets = ds.metadata("facets", database="portail", table="items")
+    assert {f for f in facets if isinstance(f, str)} <= indexed
+    assert set(ds.metadata("sortable_columns", database="portail", table="items")) <= indexed
