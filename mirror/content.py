@@ -25,7 +25,7 @@ PLACES: dict[str, list[tuple[str, str, list[str], list[str]]]] = {
         ("Reims", "51100", ["Croix-Rouge", "Orgeval"], ["Antenne de l'ORIV, Reims"]),
         ("Metz", "57070", ["Borny", "Bellecroix"], ["Boîte à Musiques de Borny"]),
         ("Nancy", "54000", ["Haut-du-Lièvre", "Plateau de Haye"], ["Centre social Jolibois"]),
-        ("Sélestat", "67600", ["Quartier Ouest"], ["Locaux de l'AREAL, 2 rue Saint Léonard"]),
+        ("Sélestat", "67600", ["Sélestat Ouest"], ["Locaux de l'AREAL, 2 rue Saint Léonard"]),
     ],
     "normanvilles": [
         ("Caen", "14000", ["Grâce de Dieu", "Chemin Vert", "Pierre Heuzé"], ["Maison des associations de Caen"]),
@@ -39,7 +39,7 @@ PLACES: dict[str, list[tuple[str, str, list[str], list[str]]]] = {
     "villes_au_carre": [
         ("Tours", "37000", ["Sanitas", "Rives du Cher", "Maryse Bastié"], ["Villes au Carré, 5 place de la Préfecture"]),
         ("Orléans", "45100", ["La Source", "Argonne"], ["Maison de la réussite de La Source"]),
-        ("Blois", "41000", ["Quartiers Nord", "Kennedy"], ["Espace Mirabeau"]),
+        ("Blois", "41000", ["Croix-Chevalier", "Kennedy"], ["Espace Mirabeau"]),
         ("Bourges", "18000", ["Chancellerie", "Gibjoncs"], ["Maison de quartier Nord"]),
         ("Châteauroux", "36000", ["Saint-Jean", "Beaulieu"], ["Centre social Saint-Jean"]),
         ("Chartres", "28000", ["Beaulieu", "Bel-Air"], ["Maison pour tous de Beaulieu"]),
@@ -132,7 +132,7 @@ PLACES: dict[str, list[tuple[str, str, list[str], list[str]]]] = {
         ("Évry-Courcouronnes", "91000", ["Pyramides", "Canal", "Champtier du Coq"], ["CRPVE, 1 rue Jules Vallès"]),
         ("Grigny", "91350", ["Grande Borne", "Grigny 2"], ["Centre de vie sociale Pablo Picasso"]),
         ("Corbeil-Essonnes", "91100", ["Tarterêts", "Montconseil"], ["Maison de quartier des Tarterêts"]),
-        ("Les Ulis", "91940", ["Quartiers Est"], ["Espace culturel Boris Vian"]),
+        ("Les Ulis", "91940", ["Courdimanche", "Bathes"], ["Espace culturel Boris Vian"]),
         ("Massy", "91300", ["Opéra", "Villaine"], ["Espace Liberté"]),
         ("Ris-Orangis", "91130", ["Plateau"], ["Maison de quartier Olympe de Gouges"]),
         ("Viry-Châtillon", "91170", ["Plateau", "Cerisaie"], ["Centre social Les Horizons"]),
@@ -143,14 +143,14 @@ PLACES: dict[str, list[tuple[str, str, list[str], list[str]]]] = {
         ("Schœlcher", "97233", ["Terreville"], ["Médiathèque de Schœlcher"]),
         ("Le Robert", "97231", ["Cité Lacroix – Trou Terre"], ["Salle polyvalente du Robert"]),
         ("Sainte-Marie", "97230", ["Bezaudin – Morne des Esses"], ["Maison de la culture de Sainte-Marie"]),
-        ("Le François", "97240", ["Bourg"], ["Centre culturel du François"]),
+        ("Le François", "97240", ["Bourg du François"], ["Centre culturel du François"]),
     ],
     "crpv_guyane": [
         ("Cayenne", "97300", ["Village Chinois", "Mont-Lucas", "Cité Césaire"], ["CRPV Guyane, 12 rue Lallouette", "Maison de quartier du Village Chinois"]),
         ("Kourou", "97310", ["Anciennes Cités", "Saramacca"], ["Maison des associations de Kourou"]),
         ("Saint-Laurent-du-Maroni", "97320", ["Les Écoles", "Balaté"], ["Camp de la Transportation"]),
         ("Matoury", "97351", ["Cogneau-Lamirande", "Concorde"], ["Centre social de Cogneau"]),
-        ("Rémire-Montjoly", "97354", ["Quartier Arc-en-ciel"], ["Salle Félix Éboué"]),
+        ("Rémire-Montjoly", "97354", ["Arc-en-ciel"], ["Salle Félix Éboué"]),
     ],
     "cr_csur": [
         ("Saint-Denis", "97490", ["Le Chaudron", "Moufia", "Bas de la Rivière"], ["CR-CSUR, 2 rue Juliette Dodu", "Case du Chaudron"]),
@@ -175,7 +175,7 @@ PLACES: dict[str, list[tuple[str, str, list[str], list[str]]]] = {
         ("Le Moule", "97160", ["Sergent – Bonan"], ["Centre culturel du Moule"]),
     ],
     "reseau_crpv": [
-        ("Paris", "75007", ["national"], ["ANCT, 20 avenue de Ségur"]),
+        ("Paris", "75007", ["Goutte d'Or", "Porte de la Chapelle"], ["ANCT, 20 avenue de Ségur"]),
         ("Paris", "75019", ["Flandre", "Stalingrad-Riquet"], ["Question de Ville, 5 rue des Haudriettes"]),
         ("Lille", "59000", ["Moulins"], ["Irev, 50 rue Gustave Delory"]),
         ("Strasbourg", "67100", ["Neuhof"], ["ORIV, 1 rue de la Course"]),
@@ -335,6 +335,22 @@ DOC_TITLES = [
     "Repères n°{n} – {Subj}",
     "Cahier thématique : {subj}",
 ]
+
+# Titles with "&" and an apostrophe (printed as &amp; and &#8217; by WordPress).
+AMP_TITLES = [
+    ("Emploi & quartiers : l'essentiel du rapport de l'ONPV pour {city}", "emploi_economie"),
+    ("Santé & précarité : l'enquête menée à {city} est en ligne", "sante"),
+    ("Jeunesse & citoyenneté : l'appel à projets {year} est ouvert", "education_jeunesse"),
+    ("Habitat & cadre de vie : l'expérience du quartier {qpv}", "renouvellement_urbain"),
+    ("Laïcité & valeurs de la République : l'offre de formation {year}", "egalite_discriminations"),
+    ("Culture & mémoire : l'exposition des habitants de {qpv}", "culture_memoire"),
+]
+
+# Numbered series published as bare PDFs (no landing page).
+SERIES = {
+    "spip": "La Lettre de {short} n°{n} – {month} {year}",
+    "custom_php": "Les Cahiers de {short} n°{n} – {month} {year}",
+}
 
 OPENINGS = [
     "Dans le cadre de son programme de travail {year}, {centre} a réuni les professionnels de la politique de la ville autour de {subj}.",

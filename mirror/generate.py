@@ -102,14 +102,19 @@ class Planner:
     def event(self, future: bool | None = None) -> Item:
         rng = self.rng
         label, etype = rng.choice(C.EVENT_TYPES)
-        title, v, theme = self._unique(
-            lambda v: C.fill(rng.choice(C.EVENT_TITLES), Type=label, **v))
-        offset = rng.randint(2, 180) if future else rng.randint(-180, 180)
-        if future is False:
-            offset = rng.randint(-180, -2)
-        start = self.today + timedelta(days=offset)
-        sessions, style = self._sessions(start, etype)
-        published = min(start - timedelta(days=rng.randint(14, 60)), self.today)
+        # A webinar has no city in its title: it happens online.
+        templates = C.EVENT_TITLES[:2] if etype == "webinaire" else C.EVENT_TITLES
+        title, v, theme = self._unique(lambda v: C.fill(rng.choice(templates), Type=label, **v))
+        if future:
+            offset = rng.randint(2, 170)
+        elif future is False:
+            offset = rng.randint(-175, -4)
+        else:
+            offset = rng.randint(-175, 170)
+        sessions, style = self._sessions(self.today + timedelta(days=offset), etype)
+        start = sessions[0].start
+        published = min(start - timedelta(days=rng.randint(14, 60)),
+                        self.today - timedelta(days=rng.randint(0, 12)))
         item = Item("event", title, base.slugify(title), published, self._themes(theme),
                     C.paragraphs(rng, rng.randint(2, 4), **v), "", city=v["city"], qpv=v["qpv"],
                     category="agenda", sessions=sessions, date_style=style, event_type=etype)
@@ -121,23 +126,25 @@ class Planner:
         return item
 
     def _sessions(self, start: date, etype: str) -> tuple[list[Session], str]:
+        """Sessions on working days, in the shapes centres announce."""
         rng = self.rng
         roll = rng.random()
         if etype in ("webinaire", "atelier", "soiree", "formation") or roll < 0.55:
+            start = _working_day(start, last=4)
             t1, t2 = rng.choice(TIME_SLOTS)
             if etype == "soiree":
                 t1, t2 = time(18, 30), time(20, 30)
             style = rng.choice(["dash", "le_de", "de_a", "comma", "start_only"])
             return [Session(start, start, t1, None if style == "start_only" else t2)], style
         if roll < 0.7:
+            start = _working_day(start, last=4)
             return [Session(start, start)], "allday"
         if roll < 0.88:
+            start = _working_day(start, last=2)
             return [Session(start, start + timedelta(days=rng.randint(1, 2)))], "range"
-        # Two-day sessions a few weeks apart, within one year ("les 28-29 janvier et 22-23 février").
-        first = start if start.month == (start + timedelta(days=1)).month else start - timedelta(days=1)
-        second = first + timedelta(days=rng.randint(21, 35))
-        if second.month != (second + timedelta(days=1)).month:
-            second -= timedelta(days=1)
+        # Two-day sessions a few weeks apart ("les 28-29 janvier et 22-23 février").
+        first = _working_day(start, last=3, same_month_pair=True)
+        second = _working_day(first + timedelta(days=rng.randint(21, 35)), last=3, same_month_pair=True)
         if second.year != first.year:
             return [Session(first, first + timedelta(days=1))], "range"
         return [Session(first, first + timedelta(days=1)),
@@ -153,6 +160,14 @@ class Planner:
         return Item("document", title, base.slugify(title), published, self._themes(theme),
                     paras, paras[0], city=v["city"], qpv=v["qpv"], category="publications",
                     document=doc, direct_pdf=direct)
+
+
+def _working_day(d: date, last: int = 4, same_month_pair: bool = False) -> date:
+    """The first day from `d` whose weekday is at most `last` (0 = Monday); with
+    `same_month_pair`, the next day must also fall in the same month."""
+    while d.weekday() > last or (same_month_pair and (d + timedelta(days=1)).month != d.month):
+        d += timedelta(days=1)
+    return d
 
 
 def plan_centre(centre: dict, today: date, cms: str) -> SiteContext:
@@ -185,17 +200,31 @@ def _year_less(items: list[Item], today: date, rng: random.Random, cms: str) -> 
 
 
 def _nasties(items: list[Item], centre: dict, cms: str, today: date) -> None:
-    """Real-world oddities: an inline script in a body, a title with & and ’."""
+    """Real-world oddities: an inline script in a body, a title with & and ’,
+    windows-1252 quotes on a SPIP page, numbered series of bare PDFs."""
+    rng = random.Random(f"{SEED}:{centre['id']}:nasties")
     news = [i for i in items if i.kind == "news"]
     news[1].nasty = "script"
-    amp = display_title("Emploi & quartiers : l'essentiel du rapport de l'ONPV", cms)
+    template, theme = rng.choice(C.AMP_TITLES)
+    city, _, qpvs, _ = rng.choice(C.PLACES[centre["id"]])
+    amp = display_title(template.format(city=city, qpv=qpvs[0], year=today.year), cms)
     news[2].title, news[2].slug = amp, base.slugify(amp)
-    news[2].themes = ["emploi_economie"] + (["outre_mer"] if centre["id"] in C.OVERSEAS else [])
+    news[2].themes = [theme] + (["outre_mer"] if centre["id"] in C.OVERSEAS else [])
     if cms == "spip":
         news[3].nasty = "smart_quotes"
         news[3].title = "L’accès aux droits : “aller-vers” les habitants des quartiers"
         news[3].slug = base.slugify(news[3].title)
         news[3].themes = ["acces_aux_droits"]
+    series = C.SERIES.get(cms)
+    direct = sorted((i for i in items if i.direct_pdf), key=lambda i: i.published)
+    number = 120 + rng.randint(0, 40)
+    for item in direct:
+        number += 1
+        item.title = series.format(short=centre.get("short_name") or centre["name"], n=number,
+                                   month=base.MONTHS[item.published.month - 1],
+                                   year=item.published.year)
+        item.slug = base.slugify(item.title)
+        item.document.title = item.title
 
 
 def add_recurring(ctx: SiteContext) -> None:

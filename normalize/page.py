@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from normalize.html import element_to_text, parse_document, sanitize_html
+from normalize.html import parse_document, sanitize_html
 from normalize.maintext import extract_main, strip_boilerplate
 from normalize.pagedate import (_metas, load_jsonld, modified_date_from_tree,
                                 publication_date_from_tree)
@@ -47,6 +47,9 @@ class PageFacts:
 _WS = re.compile(r"\s+")
 # " - " is a separator only with spaces around it; ":" and quotes belong to titles.
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—·•‹›]|-|::)\s+")
+# Unknown trailers are cut only after these: a dash inside a title is often the title's own
+# ("Le Moule s'engage dans le quartier Sergent – Bonan").
+_SECTION_SEPARATOR = re.compile(r"\s(?:[|·•‹›]|::)\s*$")
 _SUMMARY_MAX = 400
 _DOC_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".ods", ".odp", ".xls", ".xlsx",
                    ".ppt", ".pptx", ".rtf")
@@ -80,7 +83,8 @@ def _strip_site_suffix(title: str, site_names: list[str]) -> str:
                 title[:title.rfind(parts[-1])].rstrip(" |–—·•‹›-:")
         elif _fold(parts[0]) in names:
             title = title[len(parts[0]):].lstrip(" |–—·•‹›-:")
-        elif len(parts[-1]) <= 40 and len(parts[-1]) < 0.5 * (len(title) - len(parts[-1])):
+        elif (len(parts[-1]) <= 40 and len(parts[-1]) < 0.5 * (len(title) - len(parts[-1]))
+              and _SECTION_SEPARATOR.search(title[:title.rfind(parts[-1])][-4:])):
             # An unknown short trailer ("| DW | 23.05.2011", "– Chroniques") is a site or
             # section name, never part of an article title.
             title = title[:title.rfind(parts[-1])].rstrip(" |–—·•‹›-:")
@@ -179,6 +183,9 @@ def _image(doc, metas: dict, jsonld: list[dict], base: str) -> str | None:
     return None
 
 
+_CRUMB_CLASSES = ("arbo", "ariane", "breadcrumb", "breadcrumbs", "fil-ariane", "fil_ariane")
+
+
 def _categories(doc, metas: dict, jsonld: list[dict]) -> list[str]:
     labels: list[str] = []
     for meta in doc.iter("meta"):
@@ -201,6 +208,16 @@ def _categories(doc, metas: dict, jsonld: list[dict]) -> list[str]:
                        + _has_class("field--type-entity-reference") + " or "
                        + _has_class("field-name-field-tags") + "]//a"):
         labels.append(_text(a))
+    # Breadcrumbs name the section a page sits in ("Accueil > Publications"): SPIP's
+    # `arbo`/`ariane`, Drupal's and WordPress themes' `breadcrumb`. The home link is skipped.
+    crumbs = doc.xpath("//*[" + " or ".join(_has_class(c) for c in _CRUMB_CLASSES)
+                       + "]//a | //nav[contains(translate(@aria-label, 'BREADCUMFIL', "
+                       "'breadcumfil'), 'breadcrumb') or contains(translate(@aria-label, "
+                       "'ARIANE', 'ariane'), 'ariane')]//a")
+    for a in crumbs:
+        text = _text(a)
+        if text and _fold(text) not in ("accueil", "home", "homepage"):
+            labels.append(text)
     seen: dict[str, str] = {}
     for label in labels:
         label = _clean(label).strip("#").strip()
@@ -329,9 +346,30 @@ def _jsonld_place(event: dict) -> str | None:
     return text or None
 
 
+# Definition lists of "practical information" blocks (PQN-A: "Calendrier", "Structure";
+# note "Location" there is the price, not the place).
+_DT_DATE_NAMES = {"quand", "date", "dates", "calendrier", "dateethoraires",
+                  "datesethoraires", "horaires", "jour"}  # folded: no accents, spaces, marks
+_DT_PLACE_NAMES = {"lieu", "adresse", "ou", "structure", "lieudelevenement", "salle"}
+
+
+def _definition(scope, names: set[str]) -> str | None:
+    """The `<dd>` that follows a `<dt>` whose label is one of `names`."""
+    for dt in scope.iter("dt", "th"):
+        if _fold(_text(dt)) not in names:
+            continue
+        value = dt.getnext()
+        if value is not None and value.tag in ("dd", "td"):
+            # Pieces of a value are often split by <br> or spans: keep them apart.
+            text = _clean(" ".join(value.itertext()))
+            if text and len(text) <= 300:
+                return text
+    return None
+
+
 def _event_texts(doc, scope, jsonld: list[dict]) -> tuple[str | None, str | None, bool]:
     """(date prose, place prose, whether the date block is clearly an event's)."""
-    date_text = _by_classes(doc, _EVENT_DATE_CLASSES)
+    date_text = _by_classes(doc, _EVENT_DATE_CLASSES) or _definition(scope, _DT_DATE_NAMES)
     strong = date_text is not None
     if date_text is None:
         date_text = _labelled(scope, _STRONG_DATE_LABEL)
@@ -341,7 +379,8 @@ def _event_texts(doc, scope, jsonld: list[dict]) -> tuple[str | None, str | None
         # "Date : 12/03/2024" may be a post date; with an hour or a range it is an event.
         strong = bool(date_text and re.search(r"\d\s*h|\d:\d|\bau\b|\bde\b.+\bà\b",
                                                date_text, re.IGNORECASE))
-    place_text = _by_classes(doc, _PLACE_CLASSES) or _labelled(scope, _PLACE_LABEL)
+    place_text = (_by_classes(doc, _PLACE_CLASSES) or _definition(scope, _DT_PLACE_NAMES)
+                  or _labelled(scope, _PLACE_LABEL))
     events = _jsonld_events(jsonld)
     if events and not place_text:
         place_text = _jsonld_place(events[0])
@@ -437,7 +476,11 @@ def extract_page(html: str, url: str) -> PageFacts:
         etree.tostring(el, encoding="unicode", method="html") for el in main.elements)
     date_found = publication_date_from_tree(doc, url, jsonld)
     # Labels ("Quand ?", "Lieu :") count in the main content only, not in menus.
-    scope = main.elements[0] if main.elements and main.method != "trafilatura" else doc
+    # The enclosing <main>/<article> when there is one: "practical information" blocks sit
+    # beside the body text, not inside it.
+    regions = doc.xpath("//main|//*[@role='main']|//article")
+    scope = regions[0] if regions else (
+        main.elements[0] if main.elements and main.method != "trafilatura" else doc)
     date_text, place_text, event_block = _event_texts(doc, scope, jsonld)
     if main.method == "trafilatura":
         # trafilatura's tree keeps no hrefs we can trust: take the page minus boilerplate.

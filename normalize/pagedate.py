@@ -58,7 +58,6 @@ _DMY_TXT = re.compile(
 )
 _MDY_TXT = re.compile(rf"(?<!\w)({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})",
                       re.IGNORECASE)
-_TIME_AFTER_NUM = re.compile(r"^\s*(?:à|a|at|um|,|-|\|)?\s*(\d{1,2})\s*[h:]\s*(\d{2})")
 
 
 def _offset(text: str | None) -> timezone | None:
@@ -294,14 +293,6 @@ _PUBLISHED_PROSE = re.compile(
     r"|(?:veröffentlicht|erstellt)\s+(?:am\s+)?:?\s*(\d{1,2}\.\s*\w+\s+\d{4}|\d{1,2}\.\d{1,2}\.\d{4})",
     re.IGNORECASE,
 )
-# CMS markup that holds the post date: WordPress themes, Drupal, SPIP, custom sites.
-_DATE_BLOCK_CLASSES = [
-    "info-publi", "date-publication", "publication-date", "published", "entry-date",
-    "post-date", "posted-on", "article-date", "date-article", "meta-date", "pubdate",
-    "date_publication", "article__date", "post__date", "news-date", "node__submitted",
-    "submitted", "field--name-created", "date-post", "publish-date", "dateline",
-    "article-published", "post-meta", "entry-meta", "byline", "date",
-]
 _URL_DATE = [
     re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?:/|$|[-_])"),
     re.compile(r"[/_-]((?:19|20)\d{2})-(\d{2})-(\d{2})(?:[/_.-]|$)"),

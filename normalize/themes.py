@@ -143,9 +143,23 @@ def load_vocabulary(path: str | Path | None = None) -> Vocabulary:
     return _load(str(Path(path or DEFAULT_PATH).resolve()))
 
 
-def _term_counts(vocabulary: Vocabulary, index: int, text: str, folded: str) -> dict[str, int]:
+def _term_counts(
+    vocabulary: Vocabulary, index: int, text: str, folded: str, masks: list | None = None
+) -> dict[str, int]:
+    """Matched terms of one theme and their counts.
+
+    `masks` holds, per theme, the spans of its multi-word keywords: a match of this theme
+    lying inside another theme's phrase does not count ("éducation" inside "éducation
+    artistique et culturelle" is culture, not school).
+    """
     counts: dict[str, int] = {}
     for match in vocabulary._folded[index].finditer(folded):
+        if masks and " " not in match.group(0) and any(
+            start <= match.start() and match.end() <= end
+            for other, spans in enumerate(masks) if other != index
+            for start, end in spans
+        ):
+            continue
         counts[match.group(0)] = counts.get(match.group(0), 0) + 1
     acronyms = vocabulary._acronyms[index]
     if acronyms is not None:
@@ -153,6 +167,14 @@ def _term_counts(vocabulary: Vocabulary, index: int, text: str, folded: str) -> 
             key = "#" + match.group(0)  # kept apart from folded words
             counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+def _phrase_spans(vocabulary: Vocabulary, folded: str) -> list[list[tuple[int, int]]]:
+    """Per theme, the spans of its multi-word keyword matches in a folded text."""
+    return [
+        [m.span() for m in pattern.finditer(folded) if " " in m.group(0)]
+        for pattern in vocabulary._folded
+    ]
 
 
 def _category_themes(vocabulary: Vocabulary, label: str, centre_id: str | None) -> tuple[str, ...]:
@@ -194,9 +216,11 @@ def classify(
             from_categories[theme_id] = from_categories.get(theme_id, 0) + 1
 
     scored: list[tuple[float, int, Theme, str]] = []
+    title_masks = _phrase_spans(vocabulary, folded_title)
+    text_masks = _phrase_spans(vocabulary, folded_text)
     for index, theme in enumerate(vocabulary.themes):
-        title_terms = _term_counts(vocabulary, index, title, folded_title)
-        body_terms = _term_counts(vocabulary, index, text, folded_text)
+        title_terms = _term_counts(vocabulary, index, title, folded_title, title_masks)
+        body_terms = _term_counts(vocabulary, index, text, folded_text, text_masks)
         body = sum(min(n, BODY_CAP) for n in body_terms.values()) * BODY_WEIGHT * damping
         score = TITLE_WEIGHT * len(title_terms) + body
         method = "keywords"

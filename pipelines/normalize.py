@@ -137,7 +137,12 @@ def event_rows(raw: PageItem, tz: str, published: str | None) -> list[dict]:
             if not start:
                 continue
             end = parse_jsonld_datetime(str(obj.get("endDate") or ""), tz) if obj.get("endDate") else None
-            sessions.append((EventTime(start[0], end[0] if end else (start[0] if start[1] else None), start[1]), tz))
+            ends_at = end[0] if end else None
+            if not start[1] and ends_at == start[0]:
+                ends_at = None  # a zero-length timed event: the end is simply unknown
+            if start[1] and ends_at is None:
+                ends_at = start[0]  # a single all-day date ends on that same day
+            sessions.append((EventTime(start[0], ends_at, start[1]), tz))
             if not place.get("location_name"):
                 place = _place_from_jsonld(obj.get("location")) or place
     if not sessions and raw.facts is not None and raw.facts.date_text:

@@ -47,6 +47,15 @@ class StorePipeline:
         self.ledger.finish(reason, stats)
 
     def process_item(self, item):
+        try:
+            self._process(item)
+        except Exception as exc:  # one bad record must not cost the others: it becomes a row
+            url = getattr(item, "item", {}).get("url") if isinstance(item, Record) else getattr(item, "url", None)
+            with self.db.conn:
+                self.ledger.error(url, "store", f"{type(exc).__name__}: {exc}")
+        return item
+
+    def _process(self, item) -> None:
         ledger = self.ledger
         with self.db.conn:
             if isinstance(item, Record):
@@ -59,7 +68,6 @@ class StorePipeline:
                 self._mark_gone(item)
             elif isinstance(item, ErrorItem):
                 ledger.error(item.url, item.kind, item.message)
-        return item
 
     # -- items ------------------------------------------------------------------
     def _store_record(self, record: Record) -> None:

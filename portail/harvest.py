@@ -15,7 +15,7 @@ from crawlers.registry import Centre, Registry
 from crawlers.spiders.centre import CentreSpider
 from crawlers.state import HarvestState
 from pipelines.db import shared_database
-from pipelines.postprocess import after_harvest
+from pipelines.postprocess import after_harvest, store_vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ def run_harvest(registry: Registry, centres: list[Centre], db_path: Path, mode: 
     """Harvest `centres` into `db_path`; 0 when the run completed (failures are rows), 1 otherwise."""
     db = shared_database(db_path)
     with db.conn:
+        store_vocabulary(db)  # item_themes rows point at it
         for centre in registry.centres:
             db["centres"].upsert(centre.as_row(), pk="id", alter=False)
     run_id = new_run_id()

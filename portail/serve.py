@@ -10,10 +10,10 @@ itself once the harvest database has been quiet for a few seconds).
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -87,13 +87,14 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
     publish_dir = Path(publish_dir) if publish_dir else default_publish_dir(db_path)
     published = publish(db_path, publish_dir)
     print(f"Portail : http://{host}:{port}/  (base publiée : {published})", flush=True)
+    stop = threading.Event()
+    previous = _install_stop_handlers(stop)
     child = _start(published, host, port)
     served = _signature(published)
     source = _source_signature(db_path)
     changed_at: float | None = None
     try:
-        while True:
-            time.sleep(POLL_SECONDS)
+        while not stop.wait(POLL_SECONDS):
             if child.poll() is not None:
                 raise SystemExit(f"datasette stopped with exit code {child.returncode}")
             now_source = _source_signature(db_path)
@@ -115,10 +116,26 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
         pass
     finally:
         _stop(child)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    print("Portail arrêté.", flush=True)
+
+
+def _install_stop_handlers(stop: threading.Event) -> dict:
+    """Ctrl-C (SIGINT) and SIGTERM end the loop; explicit handlers also work when the parent
+    started us with SIGINT ignored (background jobs), where KeyboardInterrupt never comes."""
+    previous = {}
+    if threading.current_thread() is not threading.main_thread():
+        return previous
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        previous[signum] = signal.signal(signum, lambda *_: stop.set())
+    return previous
 
 
 def _start(published: Path, host: str, port: int) -> subprocess.Popen:
-    child = subprocess.Popen(datasette_command(published, host, port), cwd=str(PORTAL_DIR.parent))
+    # Its own session: a terminal Ctrl-C reaches only us, and we stop the child cleanly.
+    child = subprocess.Popen(datasette_command(published, host, port), cwd=str(PORTAL_DIR.parent),
+                             start_new_session=True)
     _wait_listening(host, port, child)
     return child
 
@@ -138,7 +155,7 @@ def _wait_listening(host: str, port: int, child: subprocess.Popen, timeout: floa
 
 def _stop(child: subprocess.Popen) -> None:
     if child.poll() is None:
-        child.send_signal(signal.SIGINT if os.name == "posix" else signal.SIGTERM)
+        child.terminate()  # uvicorn shuts down cleanly on SIGTERM
         try:
             child.wait(timeout=10)
         except subprocess.TimeoutExpired:

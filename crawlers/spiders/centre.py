@@ -14,6 +14,8 @@ sitemaps and the pages they announce. Both send conditional requests (see
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 from datetime import date
 from urllib.parse import urljoin, urlsplit
 
@@ -23,7 +25,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError as TxTimeoutError
 
 from crawlers.discovery import (
-    PROBES, CrawlGuard, is_document_url, is_ical_url, is_skipped_asset, section_kind, sniff,
+    PROBES, SECTION_WORDS, CrawlGuard, is_document_url, is_ical_url, is_skipped_asset, section_kind, sniff,
 )
 from crawlers.items import DocumentItem, ErrorItem, GoneItem, PageItem, SeenItem
 from crawlers.registry import Centre
@@ -38,7 +40,7 @@ logger = logging.getLogger(__name__)
 # Request priorities: sources that list many items first, so their hints reach the
 # detail pages before a menu link does; the endless tail of a site last.
 PRIORITY = {"robots": 100, "ical": 60, "feed": 50, "sitemap": 45, "source": 40,
-            "probe": 35, "listing": 20, "page": 10, "home": 30, "document": 5, "revisit": 0}
+            "probe": 35, "home": 30, "page": 10, "document": 5, "revisit": 0}
 # Keys of request meta worth remembering for a replay after a 304.
 REPLAY_KEYS = ("role", "hint", "parent", "link_text", "source")
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
@@ -113,7 +115,7 @@ class CentreSpider(Spider):
             return None  # only the centre's own host, only http(s)
         if role not in ("document", "ical", "feed", "sitemap") and is_skipped_asset(url):
             return None
-        if role in ("page", "listing"):
+        if role == "page":
             allowed, reason = self.guard.allows(url)
             if not allowed:
                 self.crawler.stats.inc_value(f"crpv/guard/{reason}")
@@ -155,8 +157,8 @@ class CentreSpider(Spider):
             yield SeenItem(self.centre.id, url)
         for link in self.state.links_of(url) or []:
             role = link.get("role") or "page"
-            if self.mode == "light" and role in ("listing",):
-                continue
+            if self.mode == "light" and role == "page" and not link.get("hint"):
+                continue  # light mode follows what feeds and calendars announce, not menus
             req = self._request(link["url"], role=role, hint=link.get("hint"),
                                 source=link.get("source"), parent=link.get("parent"),
                                 link_text=link.get("link_text"))
@@ -316,6 +318,8 @@ class CentreSpider(Spider):
             yield from self._discover_sources(response)
 
         hint = meta.get("hint") or section_kind(canonical)
+        documents = _merge_links(facts.document_links, _content_document_links(response))
+        facts.document_links = documents
         kind = classify(facts, canonical, hint, role, self.origin)
         links: list[dict] = []
         if kind is not None:
@@ -384,7 +388,7 @@ class CentreSpider(Spider):
             elif _is_feed_link(absolute):
                 links.append({"url": absolute, "role": "feed", "source": canonical})
             else:
-                links.append({"url": absolute, "role": "listing" if is_listing else "page",
+                links.append({"url": absolute, "role": "page",
                               "hint": section_kind(absolute) or child_hint, "source": canonical})
         return links
 
@@ -467,6 +471,8 @@ def classify(facts, url: str, hint: str | None, role: str | None, origin: str) -
     if page_type == "document":
         return "document"
     has_dates = bool(facts.published or facts.date_text)
+    # The CMS's own category or breadcrumb ("Publications", "Agenda") outweighs a menu hint.
+    hint = category_kind(facts.categories) or hint
     if page_type == "article" or types & {"newsarticle", "article", "blogposting", "report"}:
         if hint == "event" and facts.date_text:
             return "event"
@@ -483,6 +489,21 @@ def classify(facts, url: str, hint: str | None, role: str | None, origin: str) -
     return None
 
 
+def category_kind(categories) -> str | None:
+    """The kind a page's categories or breadcrumb point to ("Publications" → document)."""
+    for label in categories or []:
+        words = re.split(r"[^a-z0-9_-]+", _fold(label))
+        for kind in ("document", "event", "news"):
+            if any(word in SECTION_WORDS[kind] for word in words):
+                return kind
+    return None
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _types(obj) -> list:
     if not isinstance(obj, dict):
         return []
@@ -491,6 +512,35 @@ def _types(obj) -> list:
     for nested in obj.get("@graph", []) or []:
         found.extend(_types(nested))
     return found
+
+
+# Where an item's own attachments live; navigation and footers are left out on purpose
+# (a footer link to the annual report is not an attachment of every page).
+CONTENT_REGIONS = ("article", "main", "[role=main]", ".entry-content", ".node__content",
+                   "#content", ".content", ".texte", ".post", ".fiche")
+
+
+def _content_document_links(response) -> list[tuple[str, str]]:
+    """Document links (PDF, office files) inside the page's main content region."""
+    for region in CONTENT_REGIONS:
+        nodes = response.css(region)
+        if not nodes:
+            continue
+        found = []
+        for anchor in nodes[0].css("a[href]"):
+            href = urljoin(response.url, anchor.attrib["href"].strip())
+            if is_document_url(href):
+                found.append((href, " ".join(anchor.css("::text").getall()).strip()[:300]))
+        return found
+    return []
+
+
+def _merge_links(*groups) -> list[tuple[str, str]]:
+    merged: dict[str, str] = {}
+    for group in groups:
+        for url, text in group or []:
+            merged.setdefault(url, text)
+    return list(merged.items())
 
 
 def _is_feed_link(url: str) -> bool:

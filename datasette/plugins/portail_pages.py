@@ -121,7 +121,7 @@ async def state(datasette, request):
 async def agenda_ics(datasette, request):
     """All upcoming events as iCalendar (same filters as the agenda page)."""
     filters = queries.Filters.from_args(request.args)
-    events = await queries.upcoming_events(_db(datasette), filters, limit=5000)
+    events = await queries.upcoming_events(_db(datasette), filters, limit=100_000)  # all of them
     body = feeds.build_calendar(events, _base_url(request))
     return Response(body, content_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": 'inline; filename="agenda-crpv.ics"'})

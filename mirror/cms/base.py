@@ -366,6 +366,12 @@ def latest(items: list[Item]) -> date:
     return max((i.published for i in items), default=date(2020, 1, 1))
 
 
+def place_text(place: dict) -> str:
+    """'Centre social Boilly, 59200 Tourcoing' (or 'En ligne')."""
+    town = " ".join(x for x in (place.get("postcode"), place.get("city")) if x)
+    return ", ".join(x for x in (place.get("location_name"), town) if x)
+
+
 def paras_html(paragraphs: list[str]) -> str:
     return "\n".join(f"<p>{esc(p)}</p>" for p in paragraphs)
 

@@ -59,8 +59,7 @@ class Renderer:
         if item.kind == "event":
             rows.append(f'<p class="infos"><b>Date :</b> {esc(base.event_prose(item))}<br>')
             if item.place:
-                where = ", ".join(x for x in (item.place["location_name"], item.place["postcode"],
-                                              item.place["city"]) if x)
+                where = base.place_text(item.place)
                 rows.append(f'<b>Lieu :</b> {esc(where)}</p>')
         rows.append("<br>".join(esc(p) for p in item.paragraphs))
         if item.nasty == "script":

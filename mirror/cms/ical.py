@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from mirror.cms import base
 from mirror.cms.base import Item, SiteContext
 
 # VTIMEZONE blocks for the zones the exporting centres use.
@@ -92,8 +93,7 @@ def calendar(ctx: SiteContext, events: list[Item], origin_path: str) -> str:
             f"URL:__ORIGIN__{item.path}",
         ]
         if item.place:
-            where = ", ".join(x for x in (item.place.get("location_name"),
-                                          item.place.get("postcode"), item.place.get("city")) if x)
+            where = base.place_text(item.place)
             lines.append(f"LOCATION:{_escape(where)}")
         lines.append(f"CATEGORIES:{_escape(item.event_type.capitalize() or 'Agenda')}")
         lines.append("END:VEVENT")

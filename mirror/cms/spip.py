@@ -77,7 +77,7 @@ class Renderer:
         if item.kind == "event":
             parts.append(f'<p class="date-evenement"><strong>{esc(base.event_prose(item))}</strong></p>')
             if item.place:
-                where = ", ".join(x for x in (item.place["location_name"], item.place["city"]) if x)
+                where = base.place_text(item.place)
                 parts.append(f"<p>Lieu : {esc(where)}</p>")
         parts.append(base.paras_html(item.paragraphs))
         if item.nasty == "script":

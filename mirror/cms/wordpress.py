@@ -58,6 +58,11 @@ def assign(ctx: SiteContext) -> None:
             item.document.pdf_path = f"/wp-content/uploads/{d.year}/{d.month:02d}/{item.slug[:48]}.pdf"
 
 
+def _wp_paras(paragraphs: list[str]) -> str:
+    """Paragraphs as WordPress prints them (wptexturize: curly apostrophes as &#8217;)."""
+    return "\n".join(f"<p>{wp_esc(p.replace(chr(39), '’'))}</p>" for p in paragraphs)
+
+
 def _published_iso(item: Item, ctx: SiteContext) -> str:
     return datetime.combine(item.published, time(10, 15), ZoneInfo(ctx.tz)).isoformat()
 
@@ -149,10 +154,10 @@ class Renderer:
             label = "Quand ?" if self.cpt else "Date :"
             parts.append(f'<p class="event-date"><strong>{label}</strong> {esc(base.event_prose(item))}</p>')
             if item.place:
-                where = ", ".join(x for x in (item.place["location_name"], item.place["city"]) if x)
+                where = base.place_text(item.place)
                 label = "Où ?" if self.cpt else "Lieu :"
                 parts.append(f'<p class="event-place"><strong>{label}</strong> {esc(where)}</p>')
-        parts.append(base.paras_html(item.paragraphs))
+        parts.append(_wp_paras(item.paragraphs))
         if item.kind == "event":
             parts.append('<p><a href="https://forms.gle/inscription">S’inscrire</a></p>')
         if item.document:
@@ -255,13 +260,16 @@ class Renderer:
 <div class="tribe-events-schedule tribe-clearfix"><h2>{self.tec_schedule(item)}</h2></div>
 <div id="post-{item.number}" class="post-{item.number} tribe_events type-tribe_events status-publish">
 <div class="tribe-events-single-event-description tribe-events-content">
-{base.paras_html(item.paragraphs)}
+{_wp_paras(item.paragraphs)}
 </div>
 <div class="tribe-events-cal-links"><a class="tribe-events-ical tribe-events-button" href="__ORIGIN__{item.path}?ical=1">+ Exporter vers iCal</a></div>
 {venue}
 </div>
 </div>"""
-        head = "" if item.recurring else self.tec_jsonld(item)
+        # Yoast prints the publication time on events too.
+        head = f'<meta property="article:published_time" content="{_published_iso(item, ctx)}" />'
+        if not item.recurring:
+            head += "\n" + self.tec_jsonld(item)
         body_class = f"tribe_events-template-default single single-tribe_events postid-{item.number} tribe-events-page-template"
         self.site.add(item.path, self.page(item.title, main, body_class, item.path, head),
                       modified=item.published)
@@ -340,7 +348,7 @@ class Renderer:
         rows = []
         for i in latest:
             title = wp_esc(i.title).replace("&amp;", "&#038;")
-            content = base.paras_html(i.paragraphs)
+            content = _wp_paras(i.paragraphs)
             rows.append(f"""<item>
 <title>{title}</title>
 <link>__ORIGIN__{esc(i.path)}</link>
@@ -435,6 +443,9 @@ xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
                 self.tec_single(item)
             self.tec_lists()
         if self.cpt:
+            for item in ctx.items:
+                if item.kind in ("event", "document"):
+                    self.single(item)
             evts = sorted(self.events, key=lambda i: i.sessions[0].start, reverse=True)
             self.archive("/evenement/", "Évènements", evts, "archive post-type-archive")
             docs = base.newest_first([i for i in ctx.items if i.kind == "document"])

@@ -19,18 +19,13 @@ import sqlite_utils
 
 from crawlers.registry import load_registry
 from normalize.search import stem_text
+from normalize.themes import load_vocabulary
 from pipelines.schema import ensure_schema
 
 HOSTILE_TITLE = '<script>alert("x")</script>'
 
-THEMES = {
-    "emploi": "Emploi et développement économique",
-    "jeunesse": "Jeunesse",
-    "sante": "Santé",
-    "renouvellement_urbain": "Renouvellement urbain et habitat",
-    "education": "Éducation",
-    "participation": "Participation des habitants",
-}
+# The real shared vocabulary (data/themes.yaml), so theme ids and labels match the harvest.
+THEMES = {t.id: t.label for t in load_vocabulary().themes}
 
 
 def item_id(centre_id: str, url: str) -> str:
@@ -62,7 +57,7 @@ def _items(today: date) -> list[dict]:
              body="Dans les quartiers prioritaires de la politique de la ville (QPV), l'accès à "
                   "l'emploi des jeunes reste difficile. Les missions locales et les employeurs "
                   "du territoire témoignent.",
-             published=d(-2), themes=["emploi", "jeunesse"]),
+             published=d(-2), themes=["emploi_economie", "education_jeunesse"]),
         dict(centre="oriv", kind="news", path="/2026/renovation-urbaine-bilan",
              title="Rénovation urbaine : premier bilan du NPNRU en Alsace",
              summary="Démolitions, reconstructions et relogement : ce que change le nouveau "
@@ -81,13 +76,13 @@ def _items(today: date) -> list[dict]:
              summary="La liste des nouvelles cités éducatives et les contacts des équipes projet.",
              body="Le programme des cités éducatives rassemble l'école, les familles et les "
                   "associations autour de l'éducation des enfants et des jeunes.",
-             published=f"{y}-01-15", themes=["education", "jeunesse"], cluster="c-cites"),
+             published=f"{y}-01-15", themes=["education_jeunesse"], cluster="c-cites"),
         dict(centre="reseau_crpv", kind="news", path="/relais/cites-educatives",
              title="Cités éducatives : les territoires labellisés",
              summary="Relais de l'information publiée par Profession Banlieue.",
              body="Le programme des cités éducatives rassemble l'école, les familles et les "
                   "associations autour de l'éducation des enfants.",
-             published=f"{y}-01-16", themes=["education"], cluster="c-cites"),
+             published=f"{y}-01-16", themes=["education_jeunesse"], cluster="c-cites"),
         dict(centre="ville_caraibe", kind="news", path="/actualites/conseils-citoyens",
              title="Conseils citoyens : renouvellement des membres en Martinique",
              summary="Appel à candidatures pour les conseils citoyens de Fort-de-France.",
@@ -97,7 +92,7 @@ def _items(today: date) -> list[dict]:
              title="Mobilité et accès aux droits à La Réunion",
              summary="Une étude sur la mobilité des habitants des quartiers de Saint-Denis.",
              body="Transport, permis de conduire et accès aux droits.",
-             published=f"{y - 1}-06-03", themes=["emploi"]),
+             published=f"{y - 1}-06-03", themes=["emploi_economie"]),
         dict(centre="irev", kind="news", path="/actualites/hostile",
              title=HOSTILE_TITLE,
              summary='Un titre piégé "<img src=x onerror=alert(1)>" doit rester du texte.',
@@ -113,7 +108,7 @@ def _items(today: date) -> list[dict]:
              title="Webinaire : l'emploi des femmes dans les QPV",
              summary="Un webinaire pour partager les initiatives locales en faveur de l'emploi.",
              body="Inscription gratuite, lien envoyé la veille.",
-             published=d(-3), themes=["emploi"],
+             published=d(-3), themes=["emploi_economie"],
              events=[dict(start=(5, 9, 30), end=(5, 12, 0), tz="Europe/Paris",
                           location_name="En ligne", city=None, online=1)]),
         dict(centre="resovilles", kind="event", path="/agenda/seminaire-renovation",
@@ -128,7 +123,7 @@ def _items(today: date) -> list[dict]:
              title="Rencontre jeunesse et insertion à Fort-de-France",
              summary="Rencontre des acteurs de l'insertion des jeunes en Martinique.",
              body="Programme : tables rondes, témoignages.",
-             published=d(-4), themes=["jeunesse", "emploi"],
+             published=d(-4), themes=["education_jeunesse", "emploi_economie"],
              events=[dict(start=(12, 14, 0), end=(12, 16, 30), tz="America/Martinique",
                           location_name="Atrium", city="Fort-de-France", postcode="97200")]),
         dict(centre="labo_cites", kind="event", path="/agenda/cycle-sante",
@@ -164,14 +159,14 @@ def _items(today: date) -> list[dict]:
         dict(centre="villes_au_carre", kind="document", path="/ressources/rapport-education",
              title="Rapport : réussite éducative et décrochage scolaire",
              summary="Analyse des programmes de réussite éducative en Centre-Val de Loire.",
-             body="", published=f"{y - 1}-09-10", themes=["education"],
+             body="", published=f"{y - 1}-09-10", themes=["education_jeunesse"],
              document=dict(file="/files/rapport-education.pdf", pages=112, size=5_120_000,
                            text="Le programme de réussite éducative (PRE) accompagne les "
                                 "enfants des QPV. Décrochage scolaire et santé des élèves.")),
         dict(centre="pqn_a", kind="document", path="/publications/cahier-emploi",
              title="Cahier de l'emploi dans les quartiers",
              summary="Chiffres clés de l'emploi et du chômage en Nouvelle-Aquitaine.",
-             body="", published=d(-25), themes=["emploi"],
+             body="", published=d(-25), themes=["emploi_economie"],
              document=dict(file="/publications/cahier-emploi.pdf", pages=24, size=812_000,
                            text="Le chômage des jeunes dans les quartiers prioritaires.")),
     ]
@@ -188,7 +183,8 @@ def build_fixture_db(path: Path | str, today: date | None = None) -> Path:
     registry = load_registry()
     db["centres"].insert_all([c.as_row() for c in registry.centres], pk="id")
     db["themes"].insert_all(
-        [{"id": k, "label": v, "description": f"Thème : {v.lower()}"} for k, v in THEMES.items()],
+        [{"id": t.id, "label": t.label, "description": t.description}
+         for t in load_vocabulary().themes],
         pk="id",
     )
     now = datetime.now(timezone.utc).replace(microsecond=0)

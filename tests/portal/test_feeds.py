@@ -86,7 +86,7 @@ def test_ics_uids_are_stable(client):
 
 @pytest.mark.parametrize("query, titles", [
     ("?centre=labo_cites", {"Cycle de qualification santé et territoires"}),
-    ("?theme=emploi", {"Webinaire : l'emploi des femmes dans les QPV",
+    ("?theme=emploi_economie", {"Webinaire : l'emploi des femmes dans les QPV",
                        "Rencontre jeunesse et insertion à Fort-de-France"}),
     ("?territoire=Guyane", {"Forum des associations des quartiers de Cayenne"}),
     ("?centre=inconnu", set()),

@@ -86,7 +86,7 @@ def test_item_page_of_a_document(client, published, fixture_only):
     assert "48 pages, 2,3 Mo" in text
     assert 'href="https://www.oriv.org/wp-content/uploads/guide-participation.pdf"' in html
     assert "Source : Observatoire Régional de l'Intégration et de la Ville — lien d'origine" in text
-    assert "Participation des habitants" in text
+    assert "Participation & citoyenneté" in text
 
 
 def test_item_page_of_an_event_and_its_relays(client, published, fixture_only):
@@ -150,3 +150,10 @@ def test_sizes(size, expected):
 def test_highlight_escapes_before_marking():
     marked = formatting.highlight('<b onclick="x">\x02emploi\x03</b>')
     assert str(marked) == "&lt;b onclick=&#34;x&#34;&gt;<mark>emploi</mark>&lt;/b&gt;"
+
+
+def test_not_found_page_is_french(client):
+    response = client.get("/elements/nexistepas")
+    assert response.status_code == 404
+    assert '<html lang="fr">' in response.text and "Page introuvable" in response.text
+    assert "Élément introuvable" in response.text

@@ -74,7 +74,7 @@ def test_canned_queries_exact_on_fixture(client, fixture_only):
         "Webinaire : l'emploi des femmes dans les QPV",
         "Rencontre jeunesse et insertion à Fort-de-France"]
     assert len(upcoming) == 5
-    docs = client.get("/portail/documents_par_theme.json?_shape=array&theme=emploi").json()
+    docs = client.get("/portail/documents_par_theme.json?_shape=array&theme=emploi_economie").json()
     assert [d["titre"] for d in docs] == ["Cahier de l'emploi dans les quartiers"]
 
 

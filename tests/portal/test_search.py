@@ -137,10 +137,10 @@ def test_pdf_snippet_is_labelled(client, fixture_only):
     ({"centre": "irev"}, {"L'emploi des jeunes dans les quartiers prioritaires"}),
     ({"type": "document"}, {"Cahier de l'emploi dans les quartiers"}),
     ({"territoire": "Martinique"}, {"Rencontre jeunesse et insertion à Fort-de-France"}),
-    ({"theme": "jeunesse"}, {"L'emploi des jeunes dans les quartiers prioritaires",
+    ({"theme": "education_jeunesse"}, {"L'emploi des jeunes dans les quartiers prioritaires",
                              "Cités éducatives : les territoires labellisés en 2026",
                              "Rencontre jeunesse et insertion à Fort-de-France"}),
-    ({"theme": "jeunesse", "centre": "irev"}, {"L'emploi des jeunes dans les quartiers prioritaires"}),
+    ({"theme": "education_jeunesse", "centre": "irev"}, {"L'emploi des jeunes dans les quartiers prioritaires"}),
 ])
 def test_search_filters(client, fixture_only, params, expected):
     _html, titles = _search(client, "jeunes", **params)

@@ -134,8 +134,12 @@ async def counts(db) -> dict:
     centres = (await one(db, "select count(*) as n from centres"))["n"]
     last = await one(db, "select max(finished_at) as at from harvest_runs "
                          "where status = 'completed'")
+    at = last["at"] if last else None
+    if not at:  # the pipeline also records the end of each harvest in meta
+        meta = await one(db, "select value from meta where key = 'last_harvest_at'")
+        at = meta["value"] if meta else None
     return {"centres": centres, "by_kind": by_kind, "total": sum(by_kind.values()),
-            "last_harvest": last["at"] if last else None}
+            "last_harvest": at}
 
 
 async def centres(db) -> list[dict]:

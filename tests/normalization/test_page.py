@@ -219,8 +219,13 @@ def test_document_page() -> None:
         ("<html><head><title>Villes au Carré - Webinaire « La participation sur le grill »"
          "</title><meta property='og:site_name' content='Villes au Carré'></head>"
          "<body></body></html>", "Webinaire « La participation sur le grill »"),
-        ("<html><head><meta property='og:title' content='Covid-19 : ce qui change – Site'>"
+        ("<html><head><meta property='og:title' content='Covid-19 : ce qui change | Site'>"
          "</head><body></body></html>", "Covid-19 : ce qui change"),
+        # After a dash an unknown trailer may be the title's own end: it stays.
+        ("<html><head><meta property='og:title' content='Le Moule s’engage dans le quartier "
+         "Sergent – Bonan – CRPV Guadeloupe'><meta property='og:site_name' content='CRPV "
+         "Guadeloupe'></head><body><h1>Le Moule s’engage dans le quartier Sergent – Bonan</h1>"
+         "</body></html>", "Le Moule s’engage dans le quartier Sergent – Bonan"),
         ("<html><body><h1>Titre  <em>seul</em> &amp; net</h1></body></html>",
          "Titre seul & net"),
         ("<html><body><p>rien</p></body></html>", None),

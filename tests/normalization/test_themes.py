@@ -98,7 +98,7 @@ LABELLED = [
      {"egalite_discriminations", "renouvellement_urbain"}),
     ("Violences faites aux femmes : un guide pour les acteurs de terrain",
      "Ce guide propose des repères pour orienter les victimes de violences intrafamiliales.",
-     {"egalite_discriminations", "securite_prevention"}),
+     {"egalite_discriminations"}),
     ("GUSP : la gestion urbaine et sociale de proximité à l'heure du NPNRU",
      "Retour d'expériences de bailleurs et de collectivités sur la gestion des espaces "
      "extérieurs pendant les chantiers.",
@@ -216,6 +216,15 @@ def test_single_mention_in_long_body_does_not_tag(vocabulary):
     # ...but a theme that runs through the text does.
     repeated = filler + "santé des habitants, accès aux soins, santé mentale. " * 3 + filler
     assert [m.theme_id for m in classify(vocabulary, "Retour sur la rencontre", repeated)] == ["sante"]
+
+
+def test_a_phrase_of_one_theme_does_not_feed_another(vocabulary):
+    # "éducation" inside "éducation artistique et culturelle" is not school education.
+    got = classify(vocabulary, "L'éducation artistique et culturelle à Valenciennes", "")
+    assert [m.theme_id for m in got] == ["culture_memoire"]
+    # A phrase listed by two themes counts for both.
+    got = classify(vocabulary, "Histoire de l'immigration", "")
+    assert {m.theme_id for m in got} == {"culture_memoire", "immigration_integration"}
 
 
 def test_title_outweighs_body(vocabulary):

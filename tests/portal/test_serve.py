@@ -1,0 +1,68 @@
+"""`serve` end to end: publishes, serves on loopback, picks up a new harvest, stops on Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import sqlite_utils
+
+from .fixture_db import build_fixture_db
+
+COUNT_SQL = "select count(*) as n from items"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _count(port: int) -> int | None:
+    url = f"http://127.0.0.1:{port}/portail.json?" + urllib.parse.urlencode(
+        {"sql": COUNT_SQL, "_shape": "array"})
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return json.load(response)[0]["n"]
+    except OSError:
+        return None
+
+
+def _wait_for(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_serve_republishes_after_a_harvest_and_stops_on_ctrl_c(tmp_path):
+    db_path = build_fixture_db(tmp_path / "harvest.db")
+    port = _free_port()
+    code = ("import sys; from pathlib import Path; import portail.serve as s; "
+            "s.POLL_SECONDS = 0.3; s.QUIET_SECONDS = 0.6; "
+            "s.serve(Path(sys.argv[1]), port=int(sys.argv[2]), publish_dir=Path(sys.argv[3]))")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(db_path), str(port),
+                             str(tmp_path / "publish")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        assert _wait_for(lambda: _count(port) == 18, 30), "portal did not come up"
+        db = sqlite_utils.Database(db_path)  # a harvest adds one item
+        row = dict(next(db.query("select * from items limit 1")))
+        row.update(id="nouvel-element", url=row["url"] + "?nouveau", title="Nouvel élément")
+        db["items"].insert(row)
+        db.close()
+        assert _wait_for(lambda: _count(port) == 19, 30), "the new harvest was not published"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output = proc.communicate(timeout=20)[0].decode()
+    assert proc.returncode == 0, output
+    assert "Nouvelle publication : portail redémarré." in output
+    assert _count(port) is None  # the datasette child stopped with it
