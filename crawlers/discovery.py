@@ -102,9 +102,13 @@ def sniff(body: bytes, content_type: str | None) -> str:
     return "other"
 
 
+# A year-month (optionally day) that ends the path or sits in the query: the address of a
+# calendar *page*. A date followed by a slug (/2025/11/10/retour-sur-…) is a permalink.
 _MONTH_IN_URL = re.compile(
-    r"(?:^|[/=_-])(?P<y>(?:19|20)\d\d)[-/_]?(?P<m>0[1-9]|1[0-2])(?:[-/_](?P<d>[0-3]\d))?(?=$|[/&_.-])"
+    r"(?:^|[/=_-])(?P<y>(?:19|20)\d\d)[-/_]?(?P<m>0[1-9]|1[0-2])(?:[-/_](?P<d>[0-3]\d))?/?(?=$|&)"
 )
+CALENDAR_WORDS = {"calendrier", "calendar", "agenda", "mois", "month", "semaine", "week", "jour",
+                  "day", "date", "tribe-bar-date", "evenements", "evenement", "events", "event"}
 
 
 @dataclass
@@ -135,7 +139,7 @@ class CrawlGuard:
             return False, "facet combination"
         if len(keys) != len(set(keys)):
             return False, "repeated query key"
-        match = _MONTH_IN_URL.search(parts.path + ("?" + parts.query if parts.query else ""))
+        match = _MONTH_IN_URL.search(parts.path) or _MONTH_IN_URL.search(parts.query)
         if match and _looks_like_calendar(parts.path, parts.query):
             months = (int(match["y"]) - self.today.year) * 12 + int(match["m"]) - self.today.month
             if months < -self.months_back or months > self.months_ahead:
@@ -150,9 +154,6 @@ class CrawlGuard:
 
 
 def _looks_like_calendar(path: str, query: str) -> bool:
-    text = (path + "?" + query).lower()
-    return any(
-        word in text
-        for word in ("calendrier", "calendar", "agenda", "mois", "month", "semaine", "week",
-                     "jour", "day", "date", "tribe-bar-date", "evenement", "events")
-    )
+    """A calendar word as a whole path segment or query key ("journee" is not "jour")."""
+    tokens = set(re.split(r"[/?&=._]+", (path + "?" + query).lower()))
+    return bool(tokens & CALENDAR_WORDS)

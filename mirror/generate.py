@@ -216,9 +216,11 @@ def _nasties(items: list[Item], centre: dict, cms: str, today: date) -> None:
         news[3].slug = base.slugify(news[3].title)
         news[3].themes = ["acces_aux_droits"]
     series = C.SERIES.get(cms)
-    direct = sorted((i for i in items if i.direct_pdf), key=lambda i: i.published)
+    direct = [i for i in items if i.direct_pdf]
     number = 120 + rng.randint(0, 40)
-    for item in direct:
+    for k, item in enumerate(direct):
+        # A newsletter comes out every six weeks or so, the newest a few weeks ago.
+        item.published = today - timedelta(days=12 + 45 * (len(direct) - 1 - k) + rng.randint(0, 6))
         number += 1
         item.title = series.format(short=centre.get("short_name") or centre["name"], n=number,
                                    month=base.MONTHS[item.published.month - 1],

@@ -150,6 +150,8 @@ def event_rows(raw: PageItem, tz: str, published: str | None) -> list[dict]:
         sessions = [(t, tz) for t in parse_event_dates(raw.facts.date_text, tz, reference)]
     rows = []
     for when, zone in sessions:
+        if not when.all_day and when.ends_at == when.starts_at:
+            when = EventTime(when.starts_at, None, False)  # zero length: the end is unknown
         rows.append({
             "id": f"{item}/{when.starts_at}",
             "item_id": item,

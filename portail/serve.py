@@ -23,6 +23,7 @@ from portail.publish import (
 
 POLL_SECONDS = 2.0
 QUIET_SECONDS = 5.0  # a harvest writes in bursts; publish once it has been quiet this long
+MIN_REPUBLISH_SECONDS = 60.0  # and at most this often, so a long harvest causes few restarts
 
 
 def _settings() -> dict:
@@ -93,6 +94,7 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
     served = _signature(published)
     source = _source_signature(db_path)
     changed_at: float | None = None
+    published_at = time.monotonic()
     try:
         while not stop.wait(POLL_SECONDS):
             if child.poll() is not None:
@@ -100,8 +102,9 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
             now_source = _source_signature(db_path)
             if now_source != source:
                 source, changed_at = now_source, time.monotonic()
-            elif changed_at is not None and time.monotonic() - changed_at >= QUIET_SECONDS:
-                changed_at = None
+            elif (changed_at is not None and time.monotonic() - changed_at >= QUIET_SECONDS
+                  and time.monotonic() - published_at >= MIN_REPUBLISH_SECONDS):
+                changed_at, published_at = None, time.monotonic()
                 try:
                     publish(db_path, publish_dir)
                 except Exception as exc:  # keep serving the previous copy

@@ -253,8 +253,9 @@ class CentreSpider(Spider):
         from datetime import timedelta
 
         try:
+            # Occurrences from a month back to six months ahead: the agenda's horizon.
             events = parse_calendar(response.body, self.centre.timezone,
-                                    today - timedelta(days=366), today + timedelta(days=366))
+                                    today - timedelta(days=30), today + timedelta(days=180))
         except CalendarError as exc:
             yield ErrorItem(self.centre.id, response.url, "ical", str(exc))
             return
@@ -320,7 +321,7 @@ class CentreSpider(Spider):
         hint = meta.get("hint") or section_kind(canonical)
         documents = _merge_links(facts.document_links, _content_document_links(response))
         facts.document_links = documents
-        kind = classify(facts, canonical, hint, role, self.origin)
+        kind = classify(facts, canonical, hint, role, self.origin, _teaser_count(response, canonical))
         links: list[dict] = []
         if kind is not None:
             item = PageItem(
@@ -456,13 +457,16 @@ class CentreSpider(Spider):
             raise DontCloseSpider
 
 
-def classify(facts, url: str, hint: str | None, role: str | None, origin: str) -> str | None:
+def classify(facts, url: str, hint: str | None, role: str | None, origin: str,
+             teasers: int = 0) -> str | None:
     """What an HTML page is: 'news', 'event', 'document', or None for a non-item page
     (home, listing, taxonomy, contact…). Structure first, then hints, then URL words."""
     path = urlsplit(url).path
     if role == "home" or (path in ("", "/") and not urlsplit(url).query):
         return None
     page_type = facts.page_type
+    if page_type is None and (teasers >= 3 or len(facts.document_links) >= 3):
+        return None  # a list of teasers or of files, without the markers of a CMS archive
     types = {str(t).lower() for obj in facts.jsonld or [] for t in _types(obj)}
     if page_type == "listing":
         return None
@@ -478,7 +482,8 @@ def classify(facts, url: str, hint: str | None, role: str | None, origin: str) -
             return "event"
         if hint == "document" and facts.document_links:
             return "document"
-        return "news"
+        # A dated article is news; an undated one is a standing page (contact, about…).
+        return "news" if has_dates else None
     if role in ("page", "revisit") and facts.title and (has_dates or len(facts.body_text or "") > 400):
         if hint == "event" and facts.date_text:
             return "event"
@@ -518,6 +523,24 @@ def _types(obj) -> list:
 # (a footer link to the annual report is not an attachment of every page).
 CONTENT_REGIONS = ("article", "main", "[role=main]", ".entry-content", ".node__content",
                    "#content", ".content", ".texte", ".post", ".fiche")
+
+
+def _teaser_count(response, canonical: str) -> int:
+    """Links to other pages of the site with a headline-long text, in the main region:
+    three or more make a listing rather than an item."""
+    for region in CONTENT_REGIONS:
+        nodes = response.css(region)
+        if not nodes:
+            continue
+        targets = set()
+        for anchor in nodes[0].css("a[href]"):
+            text = " ".join(anchor.css("::text").getall()).strip()
+            href = canonicalize_url(urljoin(response.url, anchor.attrib["href"].strip()))
+            if len(text) >= 20 and href != canonical and not is_document_url(href) \
+                    and urlsplit(href).netloc == urlsplit(canonical).netloc:
+                targets.add(href)
+        return len(targets)
+    return 0
 
 
 def _content_document_links(response) -> list[tuple[str, str]]:

@@ -29,7 +29,8 @@ def assign(ctx: SiteContext) -> None:
 def _pratique(item: Item) -> str:
     s = item.sessions[0]
     if s.all_day:
-        when = esc(base.range_prose(item.sessions, year=True))
+        single = len(item.sessions) == 1 and s.start == s.end
+        when = base.fr_date(s.start) if single else esc(base.range_prose(item.sessions, year=True))
         hours = "Journée complète"
     else:
         when = base.fr_date(s.start)

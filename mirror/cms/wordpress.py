@@ -394,6 +394,12 @@ xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
             index.append(path)
             self.site.add(path, base.urlset([(i.path, i.published) for i in base.newest_first(items)]),
                           "application/xml; charset=UTF-8", modified=base.latest(items))
+        if self.ctx.id == "villes_et_territoires":
+            gone = "/2024/01/15/journee-regionale-annulee/"
+            post_map = "/wp-sitemap-posts-post-1.xml"
+            self.site.files[self.site.routes[post_map]["file"]] = self.site.files[
+                self.site.routes[post_map]["file"]].replace(
+                b"</urlset>", f"<url><loc>__ORIGIN__{gone}</loc></url>\n</urlset>".encode())
         path = "/wp-sitemap-posts-page-1.xml"
         index.append(path)
         self.site.add(path, base.urlset([("/", None), ("/qui-sommes-nous/", None), ("/contact/", None)]),
@@ -423,8 +429,10 @@ xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
                            f'<p>{esc(i.summary[:160])}…</p></article>' for i in news)
         agenda = "\n".join(f'<li><a href="__ORIGIN__{i.path}">{wp_esc(i.title)}</a> – {base.fr_date(i.sessions[0].start)}</li>'
                            for i in upcoming)
+        dead = (' – <a href="__ORIGIN__/evenements-2019/">Archives 2019</a>'
+                if ctx.id == "villes_au_carre" else "")
         main = (f'<h1 class="screen-reader-text">{esc(ctx.name)}</h1><section class="home-news"><h2>À la une</h2>{blocks}'
-                f'<p><a href="__ORIGIN__/category/actualites/">Toutes les actualités</a></p></section>'
+                f'<p><a href="__ORIGIN__/category/actualites/">Toutes les actualités</a>{dead}</p></section>'
                 f'<section class="home-agenda"><h2>Prochains rendez-vous</h2><ul>{agenda}</ul></section>')
         self.site.add("/", self.page(ctx.short, main, "home blog"), modified=ctx.today)
 
@@ -467,6 +475,11 @@ xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
             self.conf.get("crawl_delay"), "\nAllow: /wp-admin/admin-ajax.php" if False else ""),
             "text/plain; charset=utf-8")
         site.status("/wp-admin/", 403)
+        if ctx.id == "villes_et_territoires":
+            # A deleted post that the sitemap still lists, and a dead link on the home page.
+            site.status("/2024/01/15/journee-regionale-annulee/", 410)
+        if ctx.id == "villes_au_carre":
+            site.status("/evenements-2019/", 404)
         if self.tec:
             site.sources = [{"path": "/agenda/", "content": "event"}]
         if ctx.id == "oriv":

@@ -47,7 +47,7 @@ def test_serve_republishes_after_a_harvest_and_stops_on_ctrl_c(tmp_path):
     db_path = build_fixture_db(tmp_path / "harvest.db")
     port = _free_port()
     code = ("import sys; from pathlib import Path; import portail.serve as s; "
-            "s.POLL_SECONDS = 0.3; s.QUIET_SECONDS = 0.6; "
+            "s.POLL_SECONDS = 0.3; s.QUIET_SECONDS = 0.6; s.MIN_REPUBLISH_SECONDS = 0; "
             "s.serve(Path(sys.argv[1]), port=int(sys.argv[2]), publish_dir=Path(sys.argv[3]))")
     proc = subprocess.Popen([sys.executable, "-c", code, str(db_path), str(port),
                              str(tmp_path / "publish")],

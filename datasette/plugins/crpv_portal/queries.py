@@ -248,6 +248,7 @@ class SearchResult:
     facets: dict[str, list[dict]]
     page: int
     pages: int
+    capped: bool = False  # more hits than SEARCH_CAP: counts are lower bounds
 
 
 async def search(db, query: str, filters: Filters, page: int = 1) -> SearchResult:
@@ -257,6 +258,7 @@ async def search(db, query: str, filters: Filters, page: int = 1) -> SearchResul
     facet_cols = f"""i.id, i.kind, i.centre_id, coalesce(c.short_name, c.name) as centre_short,
         c.territory, substr({ITEM_DATE}, 1, 4) as year,
         (select group_concat(theme_id, ' ') from item_themes t where t.item_id = i.id) as theme_ids"""
+    where, fparams = filters.sql()  # filters in SQL so the cap applies to the filtered set
     if match:
         candidates = await rows(db, f"""
             with hits as (
@@ -270,13 +272,14 @@ async def search(db, query: str, filters: Filters, page: int = 1) -> SearchResul
             ), ranked as (select item_id, min(score) as score from hits group by item_id)
             select {facet_cols}, r.score from ranked r
               join items i on i.id = r.item_id join centres c on c.id = i.centre_id
-            where i.status = 'active'
+            where i.status = 'active' {where}
             order by r.score, {ITEM_DATE} desc limit {SEARCH_CAP}""",
-            {"match": match, "match_docs": match_docs or match})
+            {"match": match, "match_docs": match_docs or match, **fparams})
     else:
         candidates = await rows(db, f"""
             select {facet_cols} from items i join centres c on c.id = i.centre_id
-            where i.status = 'active' order by {ITEM_DATE} desc, i.id limit {SEARCH_CAP}""")
+            where i.status = 'active' {where}
+            order by {ITEM_DATE} desc, i.id limit {SEARCH_CAP}""", fparams)
     selected = [r for r in candidates if _keep(r, filters)]
     facets = _facets(selected)
     theme_labels = {t["id"]: t["label"] for t in await rows(db, "select id, label from themes")}
@@ -286,7 +289,8 @@ async def search(db, query: str, filters: Filters, page: int = 1) -> SearchResul
     page = min(max(page, 1), pages)
     window = selected[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     hits = await _hydrate(db, [r["id"] for r in window], match, match_docs)
-    return SearchResult(query, match, len(selected), hits, facets, page, pages)
+    return SearchResult(query, match, len(selected), hits, facets, page, pages,
+                        capped=len(candidates) >= SEARCH_CAP)
 
 
 def _keep(row: dict, f: Filters) -> bool:
