@@ -22,9 +22,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # axe-core for the accessibility checks of the browser tests (npm registry).
-$(NPM_STAMP): tests/browser/package.json
+$(NPM_STAMP): tests/browser/package.json tests/browser/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
-		npm install --silent --no-audit --no-fund --prefix tests/browser && touch $(NPM_STAMP); \
+		npm ci --silent --no-audit --no-fund --prefix tests/browser && touch $(NPM_STAMP); \
 	else echo "npm not found: browser accessibility checks will be skipped"; fi
 
 bench: $(STAMP)

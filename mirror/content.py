@@ -283,11 +283,24 @@ THEMES: dict[str, list[str]] = {
     ],
 }
 
-OUTRE_MER_SUBJECTS = [
-    "les spécificités des quartiers prioritaires ultramarins",
-    "l'habitat informel et la résorption de l'habitat insalubre",
-    "la jeunesse ultramarine et l'insertion",
-]
+# Overseas subjects and the theme they belong to (besides outre_mer).
+OUTRE_MER_SUBJECTS = {
+    "les spécificités des quartiers prioritaires ultramarins": "pilotage_contrat_de_ville",
+    "l'habitat informel et la résorption de l'habitat insalubre": "renouvellement_urbain",
+    "la jeunesse ultramarine et l'insertion professionnelle": "emploi_economie",
+}
+
+# How the centres label these themes in their own categories and tags.
+THEME_LABELS = {
+    "participation": "Participation des habitants", "education_jeunesse": "Éducation",
+    "sante": "Santé", "egalite_discriminations": "Lutte contre les discriminations",
+    "emploi_economie": "Emploi et insertion", "renouvellement_urbain": "Renouvellement urbain",
+    "pilotage_contrat_de_ville": "Contrat de ville", "transitions": "Transition écologique",
+    "culture_memoire": "Culture", "acces_aux_droits": "Accès aux droits",
+    "immigration_integration": "Immigration - Intégration",
+    "developpement_territorial": "Développement territorial",
+    "securite_prevention": "Prévention de la délinquance", "outre_mer": "Outre-mer",
+}
 
 THEME_WEIGHTS = [
     ("participation", 6), ("education_jeunesse", 7), ("sante", 6),
@@ -359,26 +372,96 @@ OPENINGS = [
     "Les équipes de {centre} accompagnent les collectivités et leurs partenaires sur {subj}.",
 ]
 
+# Theme-neutral sentences: they must not suggest a theme the item is not about.
 SENTENCES = [
-    "Les délégués du préfet, les chefs de projet et les représentants des conseils citoyens ont partagé leurs constats.",
-    "Cette démarche s'inscrit dans les contrats de ville « Engagements Quartiers 2030 » signés en 2024.",
-    "Les habitants du quartier {qpv} ont été associés dès la phase de diagnostic.",
+    "Les délégués du préfet, les chefs de projet et les partenaires associatifs ont partagé leurs constats.",
+    "Les acteurs du quartier {qpv} ont été associés dès la phase de diagnostic.",
     "Un premier bilan montre une forte mobilisation des associations de proximité.",
     "Le centre de ressources met à disposition une sélection de ressources et de retours d'expériences.",
-    "Les échanges ont permis d'identifier des leviers concrets pour mobiliser le droit commun.",
-    "La démarche associe l'État, la collectivité, les bailleurs sociaux et la Caisse d'allocations familiales.",
-    "Les professionnels ont souligné l'importance de l'« aller-vers » pour toucher les publics les plus éloignés.",
-    "L'intervention s'appuie sur les données de l'Observatoire national de la politique de la ville.",
+    "Les échanges ont permis d'identifier des leviers concrets pour agir localement.",
+    "La démarche associe l'État, la collectivité et leurs partenaires.",
+    "L'intervention s'appuie sur un diagnostic partagé par l'ensemble des partenaires.",
     "À {city}, l'équipe projet a mis en place un comité de suivi réunissant les partenaires tous les trimestres.",
-    "Une attention particulière est portée aux jeunes de 16 à 25 ans et aux familles monoparentales.",
-    "Les participants ont visité les équipements récemment rénovés du quartier {qpv}.",
+    "Les participants ont visité plusieurs équipements du quartier {qpv}.",
     "Ce travail a donné lieu à une note de capitalisation disponible en téléchargement.",
     "Les inscriptions sont ouvertes aux professionnels et aux bénévoles du territoire.",
     "La rencontre est gratuite, sur inscription préalable, dans la limite des places disponibles.",
     "Les intervenants ont rappelé que près de 5,3 millions de personnes vivent dans les 1 584 quartiers prioritaires.",
     "Le projet est cofinancé par l'Agence nationale de la cohésion des territoires (ANCT).",
-    "Des élus, des agents de développement local et des professionnels de santé ont témoigné de leurs pratiques.",
+    "Des élus, des agents de développement local et des professionnels de terrain ont témoigné de leurs pratiques.",
 ]
+
+# Sentences that carry a theme, so a reader (or a classifier) can tell what the item is about.
+THEME_SENTENCES: dict[str, list[str]] = {
+    "participation": [
+        "Les conseils citoyens et les associations d'habitants ont pris part à chaque étape.",
+        "La démarche vise à renforcer le pouvoir d'agir et la participation citoyenne des habitants.",
+        "Des ateliers de concertation ont réuni une soixantaine d'habitants.",
+    ],
+    "education_jeunesse": [
+        "La cité éducative réunit l'Éducation nationale, la ville et les associations autour des enfants et des jeunes.",
+        "Le programme de réussite éducative accompagne plus de 200 enfants et leurs familles.",
+        "Les collégiens et les lycéens du quartier ont été associés à la démarche.",
+    ],
+    "sante": [
+        "Le contrat local de santé prévoit des actions de prévention et de promotion de la santé.",
+        "Les médiateurs en santé facilitent l'accès aux soins des habitants les plus éloignés.",
+        "La santé mentale des jeunes est au cœur des préoccupations des professionnels.",
+    ],
+    "egalite_discriminations": [
+        "La lutte contre les discriminations et l'égalité entre les femmes et les hommes sont des axes transversaux du contrat.",
+        "Les formations « Valeurs de la République et laïcité » ont réuni des professionnels de terrain.",
+        "Le plan territorial de lutte contre les discriminations a été actualisé.",
+    ],
+    "emploi_economie": [
+        "L'accès à l'emploi et le développement économique des quartiers restent des priorités.",
+        "Les entreprises du territoire se sont engagées à recruter des demandeurs d'emploi du quartier.",
+        "Les créateurs d'entreprise bénéficient d'un accompagnement renforcé.",
+    ],
+    "renouvellement_urbain": [
+        "Le projet de renouvellement urbain prévoit la démolition de 300 logements et la reconstruction d'équipements.",
+        "La gestion urbaine de proximité accompagne les habitants pendant toute la durée des travaux.",
+        "Le relogement des ménages est suivi par une équipe dédiée avec les bailleurs sociaux.",
+    ],
+    "pilotage_contrat_de_ville": [
+        "Le contrat de ville « Engagements Quartiers 2030 » fixe les priorités jusqu'en 2030.",
+        "L'évaluation du contrat de ville s'appuie sur les données de l'observatoire territorial.",
+        "La mobilisation du droit commun est discutée chaque année en comité de pilotage.",
+    ],
+    "transitions": [
+        "La transition écologique des quartiers passe par la rénovation énergétique et la nature en ville.",
+        "Les conseillers numériques accompagnent les habitants dans leurs démarches en ligne.",
+        "Un jardin partagé et un atelier de réparation de vélos ont vu le jour.",
+    ],
+    "culture_memoire": [
+        "Les habitants ont collecté des récits et des photographies pour garder la mémoire du quartier.",
+        "Une résidence d'artistes a associé les écoles et la médiathèque.",
+        "L'éducation artistique et culturelle touche désormais toutes les écoles du quartier.",
+    ],
+    "acces_aux_droits": [
+        "La lutte contre le non-recours aux droits passe par des permanences au plus près des habitants.",
+        "L'« aller-vers » permet de toucher les publics les plus éloignés des institutions.",
+        "La maison France Services accueille les habitants pour leurs démarches administratives.",
+    ],
+    "immigration_integration": [
+        "Les ateliers sociolinguistiques facilitent l'apprentissage du français par les personnes immigrées.",
+        "Le parcours d'intégration des primo-arrivants mobilise plusieurs associations.",
+        "Les personnes réfugiées bénéficient d'un accompagnement vers le logement et l'emploi.",
+    ],
+    "developpement_territorial": [
+        "La revitalisation du centre-bourg associe commerces, habitat et services publics.",
+        "Les villes petites et moyennes disposent d'une ingénierie territoriale renforcée.",
+        "Le programme Action cœur de ville finance la rénovation des commerces du centre.",
+    ],
+    "securite_prevention": [
+        "Le conseil local de sécurité et de prévention de la délinquance a validé un nouveau plan d'actions.",
+        "La médiation de nuit contribue à la tranquillité publique du quartier.",
+        "La prévention de la délinquance des mineurs mobilise éducateurs et familles.",
+    ],
+    "outre_mer": [
+        "Les quartiers prioritaires ultramarins présentent des spécificités fortes : habitat informel, jeunesse nombreuse.",
+    ],
+}
 
 CLOSINGS = [
     "Pour en savoir plus, contactez l'équipe de {centre}.",
@@ -422,11 +505,18 @@ def fill(template: str, **values: str) -> str:
     return contract(template.format(**values))
 
 
-def paragraphs(rng, count: int, **values: str) -> list[str]:
-    """`count` paragraphs of plausible French prose about one subject and place."""
+def paragraphs(rng, count: int, theme: str | None = None, **values: str) -> list[str]:
+    """`count` paragraphs of plausible French prose about one subject and place; with
+    `theme`, some sentences name that theme's vocabulary."""
     out = [fill(rng.choice(OPENINGS), **values)]
+    themed = list(THEME_SENTENCES.get(theme, [])) if theme else []
+    rng.shuffle(themed)
     for _ in range(count - 1):
-        picked = rng.sample(SENTENCES, 3)
-        out.append(" ".join(fill(s, **values) for s in picked))
+        picked = [fill(s, **values) for s in rng.sample(SENTENCES, 2)]
+        if themed:
+            picked.insert(rng.randrange(3), themed.pop())
+        else:
+            picked.append(fill(rng.choice(SENTENCES), **values))
+        out.append(" ".join(picked))
     out.append(fill(rng.choice(CLOSINGS), **values))
     return out

@@ -69,8 +69,10 @@ class Planner:
     def _values(self, theme: str) -> dict:
         rng = self.rng
         city, postcode, qpvs, venues = rng.choice(self.places)
-        pool = C.THEMES[theme] + (C.OUTRE_MER_SUBJECTS if self.overseas and rng.random() < 0.2 else [])
-        return {"subj": rng.choice(pool), "city": city, "qpv": rng.choice(qpvs),
+        subject = rng.choice(C.THEMES[theme])
+        if self.overseas and rng.random() < 0.2:
+            subject = rng.choice(sorted(C.OUTRE_MER_SUBJECTS))
+        return {"subj": subject, "city": city, "qpv": rng.choice(qpvs),
                 "postcode": postcode, "venue": rng.choice(venues),
                 "centre": self.centre.get("short_name") or self.centre["name"],
                 "year": str(self.today.year), "n": str(rng.randint(4, 40)),
@@ -83,6 +85,7 @@ class Planner:
         for _ in range(40):
             theme = C.weighted_theme(self.rng)
             values = self._values(theme)
+            theme = C.OUTRE_MER_SUBJECTS.get(values["subj"], theme)
             title = display_title(make(values), self.cms)
             slug = base.slugify(title)
             if title not in self.titles and slug not in self.slugs:
@@ -94,7 +97,7 @@ class Planner:
     def news(self) -> Item:
         rng = self.rng
         title, v, theme = self._unique(lambda v: C.fill(rng.choice(C.NEWS_TITLES), **v))
-        paras = C.paragraphs(rng, rng.randint(3, 5), **v)
+        paras = C.paragraphs(rng, rng.randint(3, 5), theme, **v)
         published = self.today - timedelta(days=rng.randint(0, 540))
         return Item("news", title, base.slugify(title), published, self._themes(theme), paras,
                     paras[0], city=v["city"], qpv=v["qpv"], category="actualites")
@@ -116,9 +119,12 @@ class Planner:
         published = min(start - timedelta(days=rng.randint(14, 60)),
                         self.today - timedelta(days=rng.randint(0, 12)))
         item = Item("event", title, base.slugify(title), published, self._themes(theme),
-                    C.paragraphs(rng, rng.randint(2, 4), **v), "", city=v["city"], qpv=v["qpv"],
+                    C.paragraphs(rng, rng.randint(2, 4), theme, **v), "", city=v["city"], qpv=v["qpv"],
                     category="agenda", sessions=sessions, date_style=style, event_type=etype)
         item.summary = item.paragraphs[0]
+        deadline = start - timedelta(days=rng.choice([3, 5, 7, 10]))
+        if deadline > published and rng.random() < 0.35:
+            item.deadline = deadline
         if etype == "webinaire":
             item.place = {"location_name": "En ligne", "city": None, "postcode": None}
         else:
@@ -154,8 +160,8 @@ class Planner:
         rng = self.rng
         title, v, theme = self._unique(lambda v: C.fill(rng.choice(C.DOC_TITLES), **v))
         published = self.today - timedelta(days=rng.randint(0, 540))
-        paras = C.paragraphs(rng, rng.randint(2, 3), **v)
-        pages = [C.paragraphs(rng, 3, **v) for _ in range(rng.randint(2, 6))]
+        paras = C.paragraphs(rng, rng.randint(2, 3), theme, **v)
+        pages = [C.paragraphs(rng, 3, theme, **v) for _ in range(rng.randint(2, 6))]
         doc = Document(title=title, pages=pages)
         return Item("document", title, base.slugify(title), published, self._themes(theme),
                     paras, paras[0], city=v["city"], qpv=v["qpv"], category="publications",
@@ -208,13 +214,22 @@ def _nasties(items: list[Item], centre: dict, cms: str, today: date) -> None:
     template, theme = rng.choice(C.AMP_TITLES)
     city, _, qpvs, _ = rng.choice(C.PLACES[centre["id"]])
     amp = display_title(template.format(city=city, qpv=qpvs[0], year=today.year), cms)
-    news[2].title, news[2].slug = amp, base.slugify(amp)
-    news[2].themes = [theme] + (["outre_mer"] if centre["id"] in C.OVERSEAS else [])
+    overseas = ["outre_mer"] if centre["id"] in C.OVERSEAS else []
+
+    def rewrite(item: Item, title: str, theme: str) -> None:
+        item.title, item.slug, item.themes = title, base.slugify(title), [theme] + overseas
+        values = {"subj": C.THEMES[theme][0], "city": city, "qpv": qpvs[0],
+                  "centre": centre.get("short_name") or centre["name"], "year": str(today.year)}
+        item.paragraphs = C.paragraphs(rng, 4, theme, **values)
+        item.summary = item.paragraphs[0]
+
+    rewrite(news[2], amp, theme)
     if cms == "spip":
         news[3].nasty = "smart_quotes"
-        news[3].title = "L’accès aux droits : “aller-vers” les habitants des quartiers"
-        news[3].slug = base.slugify(news[3].title)
-        news[3].themes = ["acces_aux_droits"]
+        rewrite(news[3], "L’accès aux droits : “aller-vers” les habitants des quartiers",
+                "acces_aux_droits")
+        news[3].paragraphs.insert(1, "« On ne peut plus attendre que les gens viennent à nous », "
+                                     "résume une travailleuse sociale : l’“aller-vers” s’impose.")
     series = C.SERIES.get(cms)
     direct = [i for i in items if i.direct_pdf]
     number = 120 + rng.randint(0, 40)
@@ -282,9 +297,12 @@ def add_relays(contexts: dict[str, SiteContext]) -> None:
 def generate(out_dir: Path, today: date, registry: Path = REGISTRY) -> dict:
     """Write the whole mirror under `out_dir`; returns the ground truth written."""
     out_dir = Path(out_dir)
-    if out_dir.exists():
+    if out_dir.exists() and any(out_dir.iterdir()):
+        # Only ever replace a previous mirror, never an arbitrary folder given by mistake.
+        if not (out_dir / "ground_truth.json").exists():
+            raise FileExistsError(f"{out_dir} is not empty and holds no mirror; not overwriting it")
         shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
     contexts: dict[str, SiteContext] = {}
     for centre in load_centres(registry):
         cms = cms_of(centre["id"])

@@ -537,3 +537,18 @@ def test_sitemaps_list_every_item(truth, client, served, centre, sitemap):
             assert item["path"] in paths, (centre, item["path"])
     robots = client.request(centre, "/robots.txt")[2].decode()
     assert f"Sitemap: {origin}{sitemap}" in robots
+
+
+def test_command_line_generates_and_refuses_a_foreign_folder(tmp_path, capsys):
+    from mirror.__main__ import main
+
+    out = tmp_path / "m"
+    assert main(["generate", str(out), "--today", "2026-11-25"]) == 0
+    assert "20 sites" in capsys.readouterr().out
+    assert main(["generate", str(out), "--today", "2026-11-25"]) == 0  # replaces its own mirror
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep me")
+    with pytest.raises(FileExistsError):
+        generate(foreign, TODAY)
+    assert (foreign / "notes.txt").read_text() == "keep me"

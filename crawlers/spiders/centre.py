@@ -321,7 +321,9 @@ class CentreSpider(Spider):
         hint = meta.get("hint") or section_kind(canonical)
         documents = _merge_links(facts.document_links, _content_document_links(response))
         facts.document_links = documents
-        kind = classify(facts, canonical, hint, role, self.origin, _teaser_count(response, canonical))
+        teasers = _teaser_count(response, canonical)
+        paginated = bool(teasers) and _paginates(response, canonical)
+        kind = classify(facts, canonical, hint, role, self.origin, teasers, paginated)
         links: list[dict] = []
         if kind is not None:
             item = PageItem(
@@ -458,15 +460,19 @@ class CentreSpider(Spider):
 
 
 def classify(facts, url: str, hint: str | None, role: str | None, origin: str,
-             teasers: int = 0) -> str | None:
+             teasers: int = 0, paginated: bool = False) -> str | None:
     """What an HTML page is: 'news', 'event', 'document', or None for a non-item page
     (home, listing, taxonomy, contact…). Structure first, then hints, then URL words."""
     path = urlsplit(url).path
     if role == "home" or (path in ("", "/") and not urlsplit(url).query):
         return None
     page_type = facts.page_type
-    if page_type is None and (teasers >= 3 or len(facts.document_links) >= 3):
-        return None  # a list of teasers or of files, without the markers of a CMS archive
+    if not facts.date_text and (
+            page_type is None and (teasers >= 3 or len(facts.document_links) >= 3)
+            or page_type in (None, "article") and paginated):
+        # A list of teasers or of files without the markers of a CMS archive, or any page
+        # of a paginated list (the last one may hold a single teaser).
+        return None
     types = {str(t).lower() for obj in facts.jsonld or [] for t in _types(obj)}
     if page_type == "listing":
         return None
@@ -541,6 +547,26 @@ def _teaser_count(response, canonical: str) -> int:
                 targets.add(href)
         return len(targets)
     return 0
+
+
+_PAGE_PARAM = re.compile(r"(?:^|&)(?:page|paged|pg|start|offset|debut_[a-z_]+)=\d+")
+_PAGE_PATH = re.compile(r"/page/\d+/?$")
+
+
+def _paginates(response, canonical: str) -> bool:
+    """Whether the page links to other pages of the same list (?page=N, /page/N/,
+    SPIP debut_articles=N) — post-to-post navigation does not count."""
+    here = urlsplit(canonical)
+    base_path = _PAGE_PATH.sub("/", here.path)
+    for href in response.css("a[href]::attr(href)").getall():
+        there = urlsplit(urljoin(response.url, href.strip()))
+        if there.netloc != here.netloc:
+            continue
+        if _PAGE_PATH.search(there.path) and _PAGE_PATH.sub("/", there.path) == base_path:
+            return True
+        if there.path == here.path and _PAGE_PARAM.search(there.query):
+            return True
+    return False
 
 
 def _content_document_links(response) -> list[tuple[str, str]]:

@@ -77,6 +77,7 @@ class Item:
     aliases: list[str] = field(default_factory=list)
     nasty: str = ""  # "script", "smart_quotes"… a real-world oddity on this page
     event_type: str = ""
+    deadline: date | None = None  # "Inscription jusqu'au …": a date that is not the event's
 
 
 @dataclass
@@ -364,6 +365,13 @@ def newest_first(items: list[Item]) -> list[Item]:
 def latest(items: list[Item]) -> date:
     """The newest publication date of a listing (for Last-Modified)."""
     return max((i.published for i in items), default=date(2020, 1, 1))
+
+
+def deadline_html(item: Item) -> str:
+    """The registration deadline line some centres print above the programme."""
+    if not item.deadline:
+        return ""
+    return f'<p class="inscription"><strong>&gt;&gt; INSCRIPTION jusqu’au {fr_date(item.deadline)} &lt;&lt;</strong></p>'
 
 
 def place_text(place: dict) -> str:

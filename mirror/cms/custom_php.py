@@ -61,6 +61,7 @@ class Renderer:
             if item.place:
                 where = base.place_text(item.place)
                 rows.append(f'<b>Lieu :</b> {esc(where)}</p>')
+            rows.append(base.deadline_html(item))
         rows.append("<br>".join(esc(p) for p in item.paragraphs))
         if item.nasty == "script":
             rows.append(base.INLINE_SCRIPT)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 
+from mirror import content
 from mirror.cms import base
 from mirror.cms.base import Item, Site, SiteContext, esc
 
@@ -117,6 +118,7 @@ class Renderer:
         main = f"""<article role="article" about="{esc(item.path)}" class="node node--type-{item.kind} node--promoted node--view-mode-full">
 <h1 class="page-title"><span class="field field--name-title">{esc(item.title)}</span></h1>
 <div class="node__meta">Publié le <time datetime="{published.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}">{base.fr_date(item.published)}</time></div>
+<div class="field field--name-field-thematique"><div class="field__label">Thématique</div><div class="field__items">{"".join(f'<div class="field__item"><a href="__ORIGIN__/thematiques/{base.slugify(content.THEME_LABELS[t])}" hreflang="fr">{esc(content.THEME_LABELS[t])}</a></div>' for t in item.themes)}</div></div>
 <div class="node__content">
 {chr(10).join(body)}
 </div>
@@ -156,6 +158,13 @@ class Renderer:
             else:
                 items = base.newest_first(items)
             self.listing(kind, items)
+        for theme in sorted({t for i in ctx.items for t in i.themes}):
+            label = content.THEME_LABELS[theme]
+            tagged = base.newest_first([i for i in ctx.items if theme in i.themes])
+            rows = "".join(f'<li><a href="__ORIGIN__{i.path}">{esc(i.title)}</a></li>' for i in tagged)
+            target = f"/thematiques/{base.slugify(label)}"
+            site.add(target, self.page(label, f'<h1 class="page-title">{esc(label)}</h1><ul>{rows}</ul>', target),
+                     modified=base.latest(tagged))
         latest = base.newest_first([i for i in ctx.items if i.kind != "event"])[:10]
         rows = "\n".join(f"""<item>
 <title>{esc(i.title)}</title>

@@ -81,6 +81,12 @@ class Renderer:
         parts = [f'<p class="date-publication">Publié le {item.published:%d/%m/%Y}</p>', f'<div class="tags">{tags}</div>']
         if item.kind == "event":
             parts.append(_pratique(item))
+            s = item.sessions[0]
+            if s.t_start and s.t_end and (s.t_end.hour - s.t_start.hour) >= 3:
+                # The programme lists times without dates, as PQN-A's "Déroulé synthétique".
+                parts.append(f'<h3>Déroulé synthétique</h3><ul><li>{base.fr_time(s.t_start)} : accueil café</li>'
+                             f'<li>{base.fr_time(s.t_start.replace(hour=s.t_start.hour + 1))} : table ronde</li>'
+                             f'<li>{base.fr_time(s.t_end)} : fin de la rencontre</li></ul>')
         if item.kind == "document":
             minutes = 5 * len(item.document.pages)
             parts.append(f'<p class="temps-lecture">Temps de lecture : {minutes} min</p>')

@@ -79,6 +79,7 @@ class Renderer:
             if item.place:
                 where = base.place_text(item.place)
                 parts.append(f"<p>Lieu : {esc(where)}</p>")
+            parts.append(base.deadline_html(item))
         parts.append(base.paras_html(item.paragraphs))
         if item.nasty == "script":
             parts.append(base.INLINE_SCRIPT)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from mirror import content
 from mirror.cms import base, ical
 from mirror.cms.base import Item, Site, SiteContext, esc, wp_esc
 
@@ -56,6 +57,18 @@ def assign(ctx: SiteContext) -> None:
         if item.document:
             d = item.published
             item.document.pdf_path = f"/wp-content/uploads/{d.year}/{d.month:02d}/{item.slug[:48]}.pdf"
+
+
+def tag_base(ctx: SiteContext) -> str:
+    """ORIV files posts under /thematique/<term>/; the others use plain WordPress tags."""
+    return "/thematique/" if ctx.id == "oriv" else "/tag/"
+
+
+def _tags_html(item: Item, ctx: SiteContext) -> str:
+    links = ", ".join(
+        f'<a href="__ORIGIN__{tag_base(ctx)}{base.slugify(content.THEME_LABELS[t])}/" rel="tag">'
+        f'{esc(content.THEME_LABELS[t])}</a>' for t in item.themes)
+    return f'<span class="tags-links">Thématiques : {links}</span>'
 
 
 def _wp_paras(paragraphs: list[str]) -> str:
@@ -157,6 +170,7 @@ class Renderer:
                 where = base.place_text(item.place)
                 label = "Où ?" if self.cpt else "Lieu :"
                 parts.append(f'<p class="event-place"><strong>{label}</strong> {esc(where)}</p>')
+            parts.append(base.deadline_html(item))
         parts.append(_wp_paras(item.paragraphs))
         if item.kind == "event":
             parts.append('<p><a href="https://forms.gle/inscription">S’inscrire</a></p>')
@@ -184,11 +198,14 @@ class Renderer:
                 f'<meta property="og:type" content="article" />\n'
                 f'<meta property="og:title" content="{wp_esc(item.title)}" />\n'
                 f'<meta property="article:published_time" content="{_published_iso(item, ctx)}" />\n'
-                f'<meta property="article:section" content="{CATEGORY_LABELS[cat]}" />')
+                f'<meta property="article:section" content="{CATEGORY_LABELS[cat]}" />\n'
+                + "\n".join(f'<meta property="article:tag" content="{esc(content.THEME_LABELS[t])}" />'
+                            for t in item.themes))
         main = f"""<article id="post-{item.number}" class="post-{item.number} {ptype} type-{ptype} status-publish format-standard hentry category-{cat}">
 <header class="entry-header"><h1 class="entry-title">{wp_esc(item.title)}</h1>
 <div class="entry-meta"><span class="posted-on">Publié le <time class="entry-date published" datetime="{_published_iso(item, ctx)}">{base.fr_date(item.published)}</time></span>
-<span class="cat-links">Catégorie : <a href="__ORIGIN__/category/{cat}/" rel="category tag">{CATEGORY_LABELS[cat]}</a></span></div></header>
+<span class="cat-links">Catégorie : <a href="__ORIGIN__/category/{cat}/" rel="category tag">{CATEGORY_LABELS[cat]}</a></span>
+{_tags_html(item, ctx)}</div></header>
 <div class="entry-content">
 {self.post_body(item)}
 </div>
@@ -262,6 +279,7 @@ class Renderer:
 <div class="tribe-events-single-event-description tribe-events-content">
 {_wp_paras(item.paragraphs)}
 </div>
+<div class="tribe-events-meta-group tribe-events-meta-group-details">{_tags_html(item, ctx)}</div>
 <div class="tribe-events-cal-links"><a class="tribe-events-ical tribe-events-button" href="__ORIGIN__{item.path}?ical=1">+ Exporter vers iCal</a></div>
 {venue}
 </div>
@@ -463,6 +481,11 @@ xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
                 self.archive(f"/type-evenement/{etype}/", f"Type d’évènement : {etype.capitalize()}",
                              chosen, "archive tax-type-evenement")
                 archives.append(f"/type-evenement/{etype}/")
+        for theme in sorted({t for i in ctx.items for t in i.themes}):
+            label = content.THEME_LABELS[theme]
+            tagged = base.newest_first([i for i in ctx.items if theme in i.themes])
+            prefix = f"{tag_base(ctx)}{base.slugify(label)}/"
+            self.archive(prefix, label, tagged, "archive tag")
         if self.conf.get("pub_tax"):
             docs = base.newest_first([i for i in ctx.items if i.kind == "document"])
             self.archive(self.conf["pub_tax"], "Autres publications", docs, "archive tax-type_de_doc")

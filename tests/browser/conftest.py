@@ -6,6 +6,7 @@ system Chromium; they skip (with the reason) only when /usr/bin/chromium is miss
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
@@ -39,7 +40,9 @@ def _free_port() -> int:
 def portal_url(tmp_path_factory):
     """Start `datasette` as a subprocess on a free loopback port; yield its base URL."""
     base = tmp_path_factory.mktemp("browser")
-    published = publish(build_fixture_db(base / "harvest.db"), base / "publish")
+    source = Path(os.environ["CRPV_PORTAL_DB"]) if os.environ.get("CRPV_PORTAL_DB") else \
+        build_fixture_db(base / "harvest.db")
+    published = publish(source, base / "publish")
     port = _free_port()
     log = open(base / "datasette.log", "wb")
     proc = subprocess.Popen(datasette_command(published, "127.0.0.1", port),
@@ -106,3 +109,9 @@ def page(browser):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def fixture_only():
+    if os.environ.get("CRPV_PORTAL_DB"):
+        pytest.skip("exact values belong to the fixture database (CRPV_PORTAL_DB is set)")
