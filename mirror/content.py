@@ -471,6 +471,14 @@ CLOSINGS = [
 ]
 
 
+EVENT_CLOSINGS = [
+    "Inscription gratuite mais obligatoire.",
+    "Le programme détaillé sera diffusé aux personnes inscrites.",
+    "Informations et inscriptions auprès de l'équipe de {centre}.",
+]
+ONLINE_CLOSING = "Le lien de connexion vous sera transmis quelques jours avant la rencontre."
+
+
 def weighted_theme(rng) -> str:
     """A theme id drawn with the network's rough frequencies."""
     total = sum(w for _, w in THEME_WEIGHTS)
@@ -505,7 +513,8 @@ def fill(template: str, **values: str) -> str:
     return contract(template.format(**values))
 
 
-def paragraphs(rng, count: int, theme: str | None = None, **values: str) -> list[str]:
+def paragraphs(rng, count: int, theme: str | None = None, closings: list[str] | None = None,
+               **values: str) -> list[str]:
     """`count` paragraphs of plausible French prose about one subject and place; with
     `theme`, some sentences name that theme's vocabulary."""
     out = [fill(rng.choice(OPENINGS), **values)]
@@ -518,5 +527,5 @@ def paragraphs(rng, count: int, theme: str | None = None, **values: str) -> list
         else:
             picked.append(fill(rng.choice(SENTENCES), **values))
         out.append(" ".join(picked))
-    out.append(fill(rng.choice(CLOSINGS), **values))
+    out.append(fill(rng.choice(closings or CLOSINGS), **values))
     return out

@@ -119,7 +119,9 @@ class Planner:
         published = min(start - timedelta(days=rng.randint(14, 60)),
                         self.today - timedelta(days=rng.randint(0, 12)))
         item = Item("event", title, base.slugify(title), published, self._themes(theme),
-                    C.paragraphs(rng, rng.randint(2, 4), theme, **v), "", city=v["city"], qpv=v["qpv"],
+                    C.paragraphs(rng, rng.randint(2, 4), theme,
+                                 [C.ONLINE_CLOSING] if etype == "webinaire" else C.EVENT_CLOSINGS, **v),
+                    "", city=v["city"], qpv=v["qpv"],
                     category="agenda", sessions=sessions, date_style=style, event_type=etype)
         item.summary = item.paragraphs[0]
         deadline = start - timedelta(days=rng.choice([3, 5, 7, 10]))
@@ -249,7 +251,7 @@ def add_recurring(ctx: SiteContext) -> None:
     today = ctx.today
     first = today - timedelta(days=60)
     first += timedelta(days=(1 - first.weekday()) % 7)  # a Tuesday
-    until = today + timedelta(days=120)
+    until = first + timedelta(weeks=(today + timedelta(days=120) - first).days // 7)  # a Tuesday
     lo, hi = today - timedelta(days=30), today + timedelta(days=180)
     occurrences = base.window_occurrences(first, until, lo, hi)
     title = "Permanence d’accueil des porteurs de projets"
@@ -292,6 +294,37 @@ def add_relays(contexts: dict[str, SiteContext]) -> None:
                         city=original.city, qpv=original.qpv, category="actualites",
                         relay_of=(src_id, original))
             target.items.append(copy)
+    _relay_events(contexts, rng)
+
+
+def _relay_events(contexts: dict[str, SiteContext], rng: random.Random) -> None:
+    """reseau-crpv.fr carries some events of the centres in its own agenda.
+
+    Only mainland centres: an overseas time printed on a Paris-based site would be ambiguous."""
+    if "reseau_crpv" not in contexts:
+        return
+    target = contexts["reseau_crpv"]
+    for src_id in ("irev", "profession_banlieue", "trajectoire_ressources", "villes_au_carre"):
+        if src_id not in contexts:
+            continue
+        src = contexts[src_id]
+        candidates = [i for i in src.items if i.kind == "event" and not i.relay_of
+                      and i.sessions[0].start > src.today + timedelta(days=10)]
+        if not candidates:
+            continue
+        original = rng.choice(candidates)
+        title = display_title(original.title.replace("’", "'"), target.cms)
+        if any(i.title == title or i.slug == original.slug for i in target.items):
+            continue
+        short = src.centre.get("short_name") or src.centre["name"]
+        published = min(original.published + timedelta(days=rng.randint(1, 5)), target.today)
+        copy = Item("event", title, original.slug, published, list(original.themes),
+                    [f"Un rendez-vous proposé par {short}."] + list(original.paragraphs),
+                    original.summary, city=original.city, qpv=original.qpv, category="agenda",
+                    sessions=list(original.sessions), date_style=original.date_style,
+                    place=dict(original.place) if original.place else None,
+                    event_type=original.event_type, relay_of=(src_id, original))
+        target.items.append(copy)
 
 
 def generate(out_dir: Path, today: date, registry: Path = REGISTRY) -> dict:

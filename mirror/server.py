@@ -40,6 +40,9 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def handle_error(self, request, client_address) -> None:
+        """Stay quiet when a client hangs up mid-answer (crawlers cancel requests)."""
+
 
 class SiteData:
     """One site's routes and files, loaded from its directory."""

@@ -279,8 +279,8 @@ def parse_event_dates(text: str, tz: str, reference: date | None = None) -> list
             by_run[owner].append(slot)
     out: list[EventTime] = []
     for i, run in enumerate(runs):
-        spans = run_sessions(run, reference)
         run_slots = by_run[i]
+        spans = run_sessions(run, reference, merge=not run_slots)
         if not run_slots:
             out.extend(EventTime(s.isoformat(), e.isoformat(), True) for s, e in spans)
             continue

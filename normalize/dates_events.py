@@ -210,8 +210,10 @@ def resolve(p: Point, anchor: date, backward: bool) -> date | None:
     return on_or_after(p.month, p.day, anchor)
 
 
-def run_sessions(run: Run, reference: date) -> list[tuple[date, date]]:
-    """Day spans (first, last inclusive) described by a run."""
+def run_sessions(run: Run, reference: date, merge: bool = True) -> list[tuple[date, date]]:
+    """Day spans (first, last inclusive) described by a run. With `merge`, listed
+    consecutive days join into one span; with hours ("les 28 et 29 mai, de 9h à 17h")
+    each listed day is its own session, so the caller passes merge=False."""
     spans: list[tuple[date, date]] = []
     anchor, backward = reference, run.backward
     i = 0
@@ -229,7 +231,7 @@ def run_sessions(run: Run, reference: date) -> list[tuple[date, date]]:
         # Later days of the same run follow the earlier ones.
         anchor, backward = start, False
         i += 1
-    return _merge_consecutive(spans)
+    return _merge_consecutive(spans) if merge else spans
 
 
 def _merge_consecutive(spans: list[tuple[date, date]]) -> list[tuple[date, date]]:

@@ -8,7 +8,10 @@ import html
 import http.client
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 import time as _time
 from datetime import date, time, timedelta
 from pathlib import Path
@@ -108,8 +111,12 @@ def page_text(body: bytes, ctype: str) -> str:
 # --- generation ------------------------------------------------------------------------
 
 def test_same_date_gives_byte_identical_trees(mirror_root, tmp_path):
+    # Another process with another string-hash seed: no set or dict order may leak in.
     again = tmp_path / "again"
-    generate(again, TODAY)
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-m", "mirror", "generate", str(again), "--today", "2026-11-25"],
+                   cwd=Path(__file__).resolve().parent.parent, env=env, check=True,
+                   capture_output=True)
     assert tree_hash(again) == tree_hash(mirror_root)
 
 

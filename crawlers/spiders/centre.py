@@ -33,6 +33,7 @@ from crawlers.state import HarvestState, utc_now
 from normalize.feeds import read_feed, read_sitemap
 from normalize.html import decode_html, extract_page
 from normalize.ics import CalendarError, parse_calendar
+from normalize.prose import event_sentence, split_when_where
 from normalize.urls import canonicalize_url
 
 logger = logging.getLogger(__name__)
@@ -321,6 +322,12 @@ class CentreSpider(Spider):
         hint = meta.get("hint") or section_kind(canonical)
         documents = _merge_links(facts.document_links, _content_document_links(response))
         facts.document_links = documents
+        if not facts.date_text and (category_kind(facts.categories) or hint) == "event":
+            # No date block: the event's date and place are in a sentence of the body.
+            sentence = event_sentence(facts.body_text or "")
+            if sentence:
+                facts.date_text, place = split_when_where(sentence)
+                facts.place_text = facts.place_text or place
         teasers = _teaser_count(response, canonical)
         paginated = bool(teasers) and _paginates(response, canonical)
         kind = classify(facts, canonical, hint, role, self.origin, teasers, paginated)
@@ -378,8 +385,8 @@ class CentreSpider(Spider):
             if urlsplit(absolute).netloc.lower() != self.netloc or absolute == canonical:
                 continue
             rel = (anchor.attrib.get("rel") or "").lower()
-            if "nofollow" in rel and not is_ical_url(absolute):
-                continue
+            if "nofollow" in rel and not (is_ical_url(absolute) or _is_pagination_of(absolute, canonical)):
+                continue  # SPIP marks its own pagination nofollow: that one is followed
             text = " ".join(anchor.css("::text").getall()).strip()[:300]
             if is_ical_url(absolute):
                 links.append({"url": absolute, "role": "ical", "source": canonical})
@@ -553,20 +560,21 @@ _PAGE_PARAM = re.compile(r"(?:^|&)(?:page|paged|pg|start|offset|debut_[a-z_]+)=\
 _PAGE_PATH = re.compile(r"/page/\d+/?$")
 
 
+def _is_pagination_of(url: str, page: str) -> bool:
+    """`url` is another page of the list `page` (same path, a page number changes)."""
+    here, there = urlsplit(page), urlsplit(url)
+    if there.netloc != here.netloc:
+        return False
+    if _PAGE_PATH.search(there.path):
+        return _PAGE_PATH.sub("/", there.path) == _PAGE_PATH.sub("/", here.path)
+    return there.path == here.path and bool(_PAGE_PARAM.search(there.query))
+
+
 def _paginates(response, canonical: str) -> bool:
     """Whether the page links to other pages of the same list (?page=N, /page/N/,
     SPIP debut_articles=N) — post-to-post navigation does not count."""
-    here = urlsplit(canonical)
-    base_path = _PAGE_PATH.sub("/", here.path)
-    for href in response.css("a[href]::attr(href)").getall():
-        there = urlsplit(urljoin(response.url, href.strip()))
-        if there.netloc != here.netloc:
-            continue
-        if _PAGE_PATH.search(there.path) and _PAGE_PATH.sub("/", there.path) == base_path:
-            return True
-        if there.path == here.path and _PAGE_PARAM.search(there.query):
-            return True
-    return False
+    return any(_is_pagination_of(urljoin(response.url, href.strip()), canonical)
+               for href in response.css("a[href]::attr(href)").getall())
 
 
 def _content_document_links(response) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ the custom post types of reseau-crpv.fr (`/evenement/`, `/publication/`)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from mirror import content
@@ -443,7 +443,9 @@ xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
         news = base.newest_first([i for i in self.posts if i.kind == "news"])[:6]
         upcoming = sorted((i for i in self.events if i.sessions[-1].end >= ctx.today),
                           key=lambda i: i.sessions[0].start)[:4]
-        blocks = "\n".join(f'<article><h3><a href="__ORIGIN__{i.path}">{wp_esc(i.title)}</a></h3>'
+        # RésO Villes tags its home-page links for its statistics (a crawler must strip them).
+        track = "?utm_source=accueil&amp;utm_medium=bloc-une" if ctx.id == "resovilles" else ""
+        blocks = "\n".join(f'<article><h3><a href="__ORIGIN__{i.path}{track}">{wp_esc(i.title)}</a></h3>'
                            f'<p>{esc(i.summary[:160])}…</p></article>' for i in news)
         agenda = "\n".join(f'<li><a href="__ORIGIN__{i.path}">{wp_esc(i.title)}</a> – {base.fr_date(i.sessions[0].start)}</li>'
                            for i in upcoming)

@@ -39,6 +39,9 @@ CENTRE_CASES = [
     ("du 2 novembre 2012 au 31 mars 2013", P, R, [("2012-11-02", "2013-03-31", True)]),
     ("du 14 au 16 octobre 2024", P, R, [("2024-10-14", "2024-10-16", True)]),
     ("les 14 et 15 juin", P, R, [("2026-06-14", "2026-06-15", True)]),
+    # Listed days with hours: one session a day, not one span across the night.
+    ("Les 28 et 29 mai 2026, de 9h à 17h", P, R, [("2026-05-28T09:00:00+02:00", "2026-05-28T17:00:00+02:00", False),
+                                                  ("2026-05-29T09:00:00+02:00", "2026-05-29T17:00:00+02:00", False)]),
     ("les 28-29 janvier et 22-23 février à Roubaix", P, R,
      [("2026-01-28", "2026-01-29", True), ("2026-02-22", "2026-02-23", True)]),
     ("Mardi 14/01 de 12h à 13h30", P, date(2024, 12, 10),
