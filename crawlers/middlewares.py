@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from normalize.urls import canonicalize_url
 
@@ -58,3 +58,26 @@ class ConditionalRequestsMiddleware:
 
 def _text(value: bytes | None) -> str | None:
     return value.decode("latin-1") if value else None
+
+
+class PermanentRedirectsMiddleware:
+    """Remembers 301/308 answers so the next harvest asks for the target directly.
+
+    It sits before Scrapy's RedirectMiddleware on the way back (a higher number), because
+    the redirected request may then be dropped as a duplicate and never reach a callback.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response, spider=None):
+        state = getattr(self.crawler.spider, "state", None)
+        location = response.headers.get("Location")
+        if state is not None and response.status in (301, 308) and location:
+            state.record_redirect(canonicalize_url(request.url), response.status,
+                                  canonicalize_url(urljoin(request.url, _text(location))))
+        return response

@@ -36,6 +36,7 @@ CLOSESPIDER_ERRORCOUNT = 0
 
 DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.ConditionalRequestsMiddleware": 560,
+    "crawlers.middlewares.PermanentRedirectsMiddleware": 650,
 }
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 300,

@@ -100,10 +100,24 @@ class HarvestState:
             return None
         return json.loads(row["links"])
 
-    def recently_missing(self, url: str, now: datetime | None = None) -> bool:
-        """True for a probe that answered 4xx within PROBE_RETRY."""
+    def record_redirect(self, url: str, status: int, target: str) -> None:
+        """A permanent redirect, so the next run asks for the target directly."""
+        row = dict(self.fetches.get(url) or {"url": url, "centre_id": self.centre_id})
+        row.update(status=status, checked_at=utc_now(), etag=None, last_modified=None,
+                   links=json.dumps([{"url": target, "role": "redirect"}]))
+        self.fetches[url] = row
+        self.db["fetch_state"].upsert(row, pk="url", alter=False)
+
+    def permanent_redirect(self, url: str) -> str | None:
         row = self.fetches.get(url)
-        if not row or not row.get("status") or row["status"] < 400 or not row.get("checked_at"):
+        if row and row.get("status") in (301, 308) and row.get("links"):
+            return json.loads(row["links"])[0]["url"]
+        return None
+
+    def recently_missing(self, url: str, now: datetime | None = None) -> bool:
+        """True for a URL that answered 404 or 410 within PROBE_RETRY."""
+        row = self.fetches.get(url)
+        if not row or row.get("status") not in (404, 410) or not row.get("checked_at"):
             return False
         now = now or datetime.now(timezone.utc)
         return now - datetime.fromisoformat(row["checked_at"]) < PROBE_RETRY

@@ -142,14 +142,18 @@ class Planner:
             t1, t2 = rng.choice(TIME_SLOTS)
             if etype == "soiree":
                 t1, t2 = time(18, 30), time(20, 30)
-            style = rng.choice(["dash", "le_de", "de_a", "comma", "start_only"])
-            return [Session(start, start, t1, None if style == "start_only" else t2)], style
+            style = rng.choice(["dash", "le_de", "de_a", "comma", "start_only", "spaced",
+                                "numeric", "a_start", "dash", "de_a"])
+            no_end = style in ("start_only", "a_start")
+            return [Session(start, start, t1, None if no_end else t2)], style
         if roll < 0.7:
             start = _working_day(start, last=4)
             return [Session(start, start)], "allday"
         if roll < 0.88:
             start = _working_day(start, last=2)
-            return [Session(start, start + timedelta(days=rng.randint(1, 2)))], "range"
+            days = rng.randint(1, 2)
+            style = "et" if days == 1 and rng.random() < 0.5 else "range"
+            return [Session(start, start + timedelta(days=days))], style
         # Two-day sessions a few weeks apart ("les 28-29 janvier et 22-23 février").
         first = _working_day(start, last=3, same_month_pair=True)
         second = _working_day(first + timedelta(days=rng.randint(21, 35)), last=3, same_month_pair=True)
@@ -200,7 +204,7 @@ def plan_centre(centre: dict, today: date, cms: str) -> SiteContext:
 def _year_less(items: list[Item], today: date, rng: random.Random, cms: str) -> None:
     """Drop the year from some event dates where the year-inference rule recovers it."""
     for item in items:
-        if item.kind != "event" or item.date_style in ("range",) or rng.random() > 0.35:
+        if item.kind != "event" or item.date_style == "range" or rng.random() > 0.35:
             continue
         if all(base.yearless_resolves(item.published, s.start)
                and base.yearless_resolves(item.published, s.end) for s in item.sessions):

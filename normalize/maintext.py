@@ -51,6 +51,9 @@ BOILERPLATE_WORDS = {
     "next", "prev", "previous", "outils", "tools", "rating", "reactions", "most", "popular",
     "trending", "aussi", "suggestions", "lightbox", "feedback", "mentions",
 }
+# Blocks that point elsewhere: removed even before trafilatura looks at a page.
+_RELATED_WORDS = {"related", "relatedposts", "similar", "similaires", "aussi", "share",
+                  "sharing", "sharedaddy", "partage", "addtoany"}
 # Words that, with a boilerplate word, still mean content ("entry-header" holds no body
 # but "article-tags" never holds body either; these rescue "main-content-author"...).
 _CONTENT_WORDS = {"content", "entry", "body", "texte", "text", "article", "post", "chapo",
@@ -313,7 +316,14 @@ def extract_main(doc, url: str, title: str | None = None) -> MainContent:
         for el in elements:
             _strip_inside(el)
     else:
-        elements, method = _trafilatura(doc, url), "trafilatura"
+        # trafilatura sees the page without its related-links and share blocks, which it
+        # tends to keep when the body itself is short ("Voir aussi" under a publication).
+        light = copy.deepcopy(doc)
+        for el in list(light.iter()):
+            if isinstance(el.tag, str) and el.getparent() is not None and _words(
+                    (el.get("class") or "") + " " + (el.get("id") or "")) & _RELATED_WORDS:
+                _drop(el)
+        elements, method = _trafilatura(light, url), "trafilatura"
         if not elements or not any(_text_len(el) for el in elements):
             strip_boilerplate(work)
             body = work.find("body")

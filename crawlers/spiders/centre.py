@@ -80,14 +80,15 @@ class CentreSpider(Spider):
 
     # -- start ---------------------------------------------------------------------
     async def start(self):
-        yield self._request(self.centre.url, role="home")
-        for source in self.centre.sources:
-            yield self._request(source.url, role="source", hint=source.content)
+        for request in [self._request(self.centre.url, role="home"),
+                        *(self._request(s.url, role="source", hint=s.content) for s in self.centre.sources)]:
+            if request is not None:
+                yield request
         profile = PROBES.get(self.centre.cms or "", PROBES["generic"])
         for path in profile:
-            url = self.origin + path
-            if not self.state.recently_missing(url):
-                yield self._request(url, role="probe")
+            request = self._request(self.origin + path, role="probe")
+            if request is not None:
+                yield request
 
     def on_robots_parsed(self, robotparser, request, **kwargs):
         """Sitemaps declared in robots.txt, and its Crawl-delay applied to this site's slot."""
@@ -114,6 +115,13 @@ class CentreSpider(Spider):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or parts.netloc.lower() != self.netloc:
             return None  # only the centre's own host, only http(s)
+        target = self.state.permanent_redirect(url)
+        if target and urlsplit(target).netloc.lower() == self.netloc:
+            meta.setdefault("alias_of", url)  # known to move: ask for the target directly
+            url = target
+        if role != "revisit" and self.state.recently_missing(url):
+            self.crawler.stats.inc_value("crpv/skipped_missing")
+            return None
         if role not in ("document", "ical", "feed", "sitemap") and is_skipped_asset(url):
             return None
         if role == "page":
@@ -314,7 +322,8 @@ class CentreSpider(Spider):
         canonical = canonicalize_url(urljoin(response.url, facts.canonical_url or response.url))
         if urlsplit(canonical).netloc.lower() != self.netloc:
             canonical = url  # a canonical link to another host is not trusted
-        aliases = sorted({canonicalize_url(u) for u in meta.get("redirect_urls", [])} | {url} - {canonical})
+        previous = set(meta.get("redirect_urls", [])) | ({meta["alias_of"]} if meta.get("alias_of") else set())
+        aliases = sorted({canonicalize_url(u) for u in previous} | {url} - {canonical})
 
         if role == "home" or role == "probe":
             yield from self._discover_sources(response)

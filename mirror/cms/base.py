@@ -145,6 +145,11 @@ def fr_time(t: time, zero: bool = False) -> str:
     return f"{t.hour}h"
 
 
+def spaced_time(t: time) -> str:
+    """'14 h', '16 h 30'."""
+    return f"{t.hour} h {t.minute:02d}" if t.minute else f"{t.hour} h"
+
+
 def iso_local(d: date, t: time, tz: str) -> str:
     """An ISO datetime with the UTC offset of `tz` on that day."""
     return datetime.combine(d, t, ZoneInfo(tz)).isoformat()
@@ -224,9 +229,11 @@ def event_prose(item: Item) -> str:
         first = item.recurring["first"]
         return (f"Tous les {DAYS[first.weekday()]}s de {fr_time(s.t_start)} à "
                 f"{fr_time(s.t_end)}, du {fr_date(first)} au {fr_date(until)}")
-    if s.all_day:
-        return range_prose(item.sessions, year=year)
     style = item.date_style
+    if s.all_day:
+        if style == "et" and len(item.sessions) == 1 and (s.end - s.start).days == 1:
+            return f"Les {s.start.day} et {fr_date(s.end, year=year)}"  # "Les 14 et 15 juin"
+        return range_prose(item.sessions, year=year)
     day = fr_date(s.start, weekday=True, year=year, cap=True)
     if style == "dash":
         return f"{day} – {fr_time(s.t_start)}-{fr_time(s.t_end)}"
@@ -236,6 +243,14 @@ def event_prose(item: Item) -> str:
         return f"{day} - {fr_time(s.t_start, zero=True)}"
     if style == "comma":
         return f"{day}, {fr_time(s.t_start)}-{fr_time(s.t_end)}"
+    if style == "spaced":  # typographers' French: "de 14 h à 16 h 30"
+        return f"{day}, de {spaced_time(s.t_start)} à {spaced_time(s.t_end)}"
+    if style == "numeric":  # "Mardi 14/01 de 12h à 13h30"
+        numeric = f"{s.start:%d/%m}" + ("" if item.yearless else f"/{s.start.year}")
+        return (f"{DAYS[s.start.weekday()].capitalize()} {numeric} de {fr_time(s.t_start)} "
+                f"à {fr_time(s.t_end)}")
+    if style == "a_start":
+        return f"{day} à {fr_time(s.t_start)}"
     return f"{day} de {fr_time(s.t_start)} à {fr_time(s.t_end)}"
 
 
