@@ -10,8 +10,15 @@ NPM_STAMP := tests/browser/node_modules/.installed
 demo: $(STAMP)
 	$(BIN)/crpv demo
 
+# The demo database is built once (a fresh harvest of the mirror through `crpv demo`), then
+# checked by the recall tests, and the portal suites run a second time against it.
+DEMO_DB := build/demo.db
+
 test: $(STAMP) $(NPM_STAMP)
-	$(BIN)/pytest
+	rm -rf build && mkdir -p build
+	$(BIN)/crpv demo --no-serve --db $(DEMO_DB)
+	CRPV_DEMO_DB=$(DEMO_DB) $(BIN)/pytest
+	CRPV_PORTAL_DB=$(DEMO_DB) $(BIN)/pytest tests/portal tests/browser
 
 install: $(STAMP)
 
@@ -31,4 +38,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) data/mirror data/demo.db* data/portail.db* data/publish
+	rm -rf $(VENV) build data/mirror data/mirror-centres.yaml data/demo.db* data/portail.db* data/publish data/logs

@@ -14,7 +14,7 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 1
 # One second between two requests to the same site. CRPV_DOWNLOAD_DELAY lowers it for
 # the loopback demo mirror and the tests, which are our own servers.
 DOWNLOAD_DELAY = float(os.getenv("CRPV_DOWNLOAD_DELAY", "1.0"))
-RANDOMIZE_DOWNLOAD_DELAY = False
+DOWNLOAD_DELAY_JITTER = 0  # the delay is exact: a robots.txt Crawl-delay is a floor
 # robots.txt Crawl-delay is honoured up to this many seconds.
 CRPV_MAX_CRAWL_DELAY = float(os.getenv("CRPV_MAX_CRAWL_DELAY", "30"))
 COOKIES_ENABLED = False

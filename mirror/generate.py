@@ -130,7 +130,9 @@ class Planner:
         if etype == "webinaire":
             item.place = {"location_name": "En ligne", "city": None, "postcode": None}
         else:
-            item.place = {"location_name": v["venue"], "city": v["city"], "postcode": v["postcode"]}
+            # "ORIV, 1 rue de la Course": the venue's name, then its street address.
+            name, _, item.address = v["venue"].partition(", ")
+            item.place = {"location_name": name, "city": v["city"], "postcode": v["postcode"]}
         return item
 
     def _sessions(self, start: date, etype: str) -> tuple[list[Session], str]:
@@ -268,7 +270,8 @@ def add_recurring(ctx: SiteContext) -> None:
                 category="agenda", event_type="permanence",
                 sessions=[Session(d, d, time(14, 0), time(17, 0)) for d in occurrences],
                 recurring={"first": first, "until": until, "weekday": 1})
-    item.place = {"location_name": "ORIV, 1 rue de la Course", "city": "Strasbourg",
+    item.address = "1 rue de la Course"
+    item.place = {"location_name": "ORIV", "city": "Strasbourg",
                   "postcode": "67000"}
     ctx.items.append(item)
 
@@ -326,7 +329,7 @@ def _relay_events(contexts: dict[str, SiteContext], rng: random.Random) -> None:
                     [f"Un rendez-vous proposé par {short}."] + list(original.paragraphs),
                     original.summary, city=original.city, qpv=original.qpv, category="agenda",
                     sessions=list(original.sessions), date_style=original.date_style,
-                    place=dict(original.place) if original.place else None,
+                    place=dict(original.place) if original.place else None, address=original.address,
                     event_type=original.event_type, relay_of=(src_id, original))
         target.items.append(copy)
 

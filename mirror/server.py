@@ -9,6 +9,7 @@ back to 127.0.0.1 with one port each.
 from __future__ import annotations
 
 import calendar as _calendar
+import gzip
 import hashlib
 import json
 import re
@@ -279,6 +280,11 @@ def _handler_for(server: MirrorServer, site: SiteData):
             except OSError:
                 status, body, ctype, modified, extra = 500, _error_page(500), "text/html", site.last_modified, {}
             etag = _etag(body)
+            if (status == 200 and len(body) > 512 and any(m in ctype for m in TEXT_MARKERS)
+                    and "gzip" in (self.headers.get("Accept-Encoding") or "")):
+                # As Apache's mod_deflate: a gzip variant with its own strong ETag.
+                body, etag = _gzipped(body, etag), etag[:-1] + '-gzip"'
+                extra = {**extra, "Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
             if status == 200 and _not_modified(self.headers, etag, modified):
                 status, send = 304, b""
             else:
@@ -299,6 +305,21 @@ def _handler_for(server: MirrorServer, site: SiteData):
             self.flush_headers()
 
     return Handler
+
+
+_GZIP_CACHE: dict[str, bytes] = {}
+_GZIP_LOCK = threading.Lock()
+
+
+def _gzipped(body: bytes, etag: str) -> bytes:
+    """The gzip bytes of a body (deterministic: no timestamp), cached by ETag."""
+    with _GZIP_LOCK:
+        cached = _GZIP_CACHE.get(etag)
+    if cached is None:
+        cached = gzip.compress(body, compresslevel=6, mtime=0)
+        with _GZIP_LOCK:
+            _GZIP_CACHE[etag] = cached
+    return cached
 
 
 def _not_modified(headers, etag: str, modified: str) -> bool:

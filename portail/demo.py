@@ -15,6 +15,7 @@ import yaml
 from crawlers.registry import DEFAULT_REGISTRY
 
 MIRROR_DIR = Path(__file__).resolve().parent.parent / "data" / "mirror"
+MIRROR_PORT = int(os.environ.get("CRPV_MIRROR_PORT", "8765"))
 # The mirror is our own server on loopback: no need for a polite one-second delay there.
 DEMO_ENV = {"CRPV_DOWNLOAD_DELAY": "0.02", "CRPV_MAX_CRAWL_DELAY": "0.2"}
 
@@ -36,11 +37,18 @@ def ensure_mirror(root: Path = MIRROR_DIR, today: date | None = None) -> Path:
 
 
 def start_mirror(root: Path = MIRROR_DIR):
-    """Serve the mirror; return (server, path of a registry pointing at it)."""
+    """Serve the mirror; return (server, path of a registry pointing at it).
+
+    The mirror's port is fixed when free, so that a second `crpv demo` finds the same
+    URLs and harvests incrementally; another port is picked when it is taken."""
     from mirror.server import MirrorServer
 
-    server = MirrorServer(root)
-    server.start()
+    try:
+        server = MirrorServer(root, port=MIRROR_PORT)
+        server.start()
+    except OSError:
+        server = MirrorServer(root)
+        server.start()
     registry_path = root.parent / "mirror-centres.yaml"
     registry_path.write_text(server.registry_yaml(DEFAULT_REGISTRY), encoding="utf-8")
     return server, registry_path

@@ -42,7 +42,7 @@ def run_harvest(registry: Registry, centres: list[Centre], db_path: Path, mode: 
         for centre in registry.centres:
             db["centres"].upsert(centre.as_row(), pk="id", alter=False)
     run_id = new_run_id()
-    process = CrawlerProcess(crawler_settings(db_path, run_id, mode), install_root_handler=True)
+    process = CrawlerProcess(crawler_settings(db_path, run_id, mode))
     for centre in centres:
         process.crawl(CentreSpider, centre=centre, state=HarvestState(db, centre.id), mode=mode)
     process.start()

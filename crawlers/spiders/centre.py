@@ -323,6 +323,10 @@ class CentreSpider(Spider):
         if urlsplit(canonical).netloc.lower() != self.netloc:
             canonical = url  # a canonical link to another host is not trusted
         previous = set(meta.get("redirect_urls", [])) | ({meta["alias_of"]} if meta.get("alias_of") else set())
+        # Drupal's /node/N and WordPress's /?p=N announce themselves as shortlinks.
+        previous |= {urljoin(response.url, href) for href in response.css(
+            "link[rel~=shortlink]::attr(href)").getall()
+            if urlsplit(urljoin(response.url, href)).netloc.lower() == self.netloc}
         aliases = sorted({canonicalize_url(u) for u in previous} | {url} - {canonical})
 
         if role == "home" or role == "probe":

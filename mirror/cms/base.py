@@ -68,6 +68,7 @@ class Item:
     yearless: bool = False
     recurring: dict | None = None  # {"until": date, "weekday": int} for the weekly event
     place: dict | None = None
+    address: str = ""  # street address of the venue, printed but not part of the truth
     place_label: str = ""  # the place as a site prints it when it differs ("Saintes (17)")
     document: Document | None = None
     direct_pdf: bool = False  # a PDF linked from a listing with no landing page
@@ -389,10 +390,11 @@ def deadline_html(item: Item) -> str:
     return f'<p class="inscription"><strong>&gt;&gt; INSCRIPTION jusqu’au {fr_date(item.deadline)} &lt;&lt;</strong></p>'
 
 
-def place_text(place: dict) -> str:
-    """'Centre social Boilly, 59200 Tourcoing' (or 'En ligne')."""
+def place_text(item: Item) -> str:
+    """'Locaux de l'AREAL, 2 rue Saint Léonard, 67600 Sélestat' (or 'En ligne')."""
+    place = item.place
     town = " ".join(x for x in (place.get("postcode"), place.get("city")) if x)
-    return ", ".join(x for x in (place.get("location_name"), town) if x)
+    return ", ".join(x for x in (place.get("location_name"), item.address, town) if x)
 
 
 def paras_html(paragraphs: list[str]) -> str:

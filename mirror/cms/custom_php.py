@@ -59,7 +59,7 @@ class Renderer:
         if item.kind == "event":
             rows.append(f'<p class="infos"><b>Date :</b> {esc(base.event_prose(item))}<br>')
             if item.place:
-                where = base.place_text(item.place)
+                where = base.place_text(item)
                 rows.append(f'<b>Lieu :</b> {esc(where)}</p>')
             rows.append(base.deadline_html(item))
         rows.append("<br>".join(esc(p) for p in item.paragraphs))

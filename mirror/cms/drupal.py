@@ -91,7 +91,7 @@ class Renderer:
                      f'<div class="field__item">{start}{end}</div></div>'
                      f'<p class="date-texte">{esc(base.event_prose(item))}</p>')
         if item.place:
-            where = base.place_text(item.place)
+            where = base.place_text(item)
             block += (f'<div class="field field--name-field-lieu"><div class="field__label">Lieu</div>'
                       f'<div class="field__item">{esc(where)}</div></div>')
         return block

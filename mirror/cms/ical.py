@@ -93,7 +93,7 @@ def calendar(ctx: SiteContext, events: list[Item], origin_path: str) -> str:
             f"URL:__ORIGIN__{item.path}",
         ]
         if item.place:
-            where = base.place_text(item.place)
+            where = base.place_text(item)
             lines.append(f"LOCATION:{_escape(where)}")
         lines.append(f"CATEGORIES:{_escape(item.event_type.capitalize() or 'Agenda')}")
         lines.append("END:VEVENT")

@@ -77,7 +77,7 @@ class Renderer:
         if item.kind == "event":
             parts.append(f'<p class="date-evenement"><strong>{esc(base.event_prose(item))}</strong></p>')
             if item.place:
-                where = base.place_text(item.place)
+                where = base.place_text(item)
                 parts.append(f"<p>Lieu : {esc(where)}</p>")
             parts.append(base.deadline_html(item))
         parts.append(base.paras_html(item.paragraphs))

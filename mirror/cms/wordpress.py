@@ -167,7 +167,7 @@ class Renderer:
             label = "Quand ?" if self.cpt else "Date :"
             parts.append(f'<p class="event-date"><strong>{label}</strong> {esc(base.event_prose(item))}</p>')
             if item.place:
-                where = base.place_text(item.place)
+                where = base.place_text(item)
                 label = "Où ?" if self.cpt else "Lieu :"
                 parts.append(f'<p class="event-place"><strong>{label}</strong> {esc(where)}</p>')
             parts.append(base.deadline_html(item))
@@ -250,6 +250,7 @@ class Renderer:
         if item.place and item.place.get("city"):
             data["location"] = {"@type": "Place", "name": item.place["location_name"],
                                 "address": {"@type": "PostalAddress",
+                                            **({"streetAddress": item.address} if item.address else {}),
                                             "addressLocality": item.place["city"],
                                             "postalCode": item.place["postcode"],
                                             "addressCountry": "France"}}
@@ -266,7 +267,7 @@ class Renderer:
                   if over else "")
         venue = ""
         if item.place:
-            city = f"{item.place['postcode'] or ''} {item.place['city'] or ''}".strip()
+            city = ", ".join(x for x in (item.address, f"{item.place['postcode'] or ''} {item.place['city'] or ''}".strip()) if x)
             venue = (f'<div class="tribe-events-meta-group tribe-events-meta-group-venue"><h2 class="tribe-events-single-section-title">Lieu</h2>'
                      f'<dl><dd class="tribe-venue">{esc(item.place["location_name"])}</dd>'
                      f'<dd class="tribe-venue-location"><address class="tribe-events-address">{esc(city)}</address></dd></dl></div>')
@@ -397,6 +398,10 @@ xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
 </channel>
 </rss>
 """
+        if ctx.id == "villes_et_territoires":
+            # The classic WordPress breakage: a theme file prints a blank line before the
+            # XML declaration, so strict parsers reject the feed.
+            body = "\n" + body
         self.site.add("/feed/", body, "application/rss+xml; charset=UTF-8", modified=base.latest(latest))
 
     def sitemaps(self, archives: list[str]) -> None:

@@ -1,0 +1,114 @@
+"""The whole demo mirror harvested: recall per kind against the ground truth, no duplicate
+rows, every centre and every kind present, exact values for chosen items.
+
+`make test` builds the demo database once (`crpv demo --no-serve --db build/demo.db`) and
+passes it as CRPV_DEMO_DB; run alone, this module generates and harvests its own mirror."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+import sqlite_utils
+
+from harvesting import ServedSites, harvest
+from mirror.compare import group_by_centre, score_centre, summarize
+from crawlers.registry import DEFAULT_REGISTRY, load_registry
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    built = os.environ.get("CRPV_DEMO_DB")
+    if built and Path(built).exists():
+        mirror = Path(os.environ.get("CRPV_DEMO_MIRROR", ROOT / "data" / "mirror"))
+        db = sqlite_utils.Database(built)
+    else:
+        from mirror.generate import generate
+
+        work = tmp_path_factory.mktemp("demo")
+        mirror = work / "mirror"
+        generate(mirror, date.today())
+        served = ServedSites(mirror)
+        served.start()
+        registry = work / "registry.yaml"
+        registry.write_text(served.server.registry_yaml(DEFAULT_REGISTRY), encoding="utf-8")
+        result = harvest(registry, work / "demo.db")
+        served.stop()
+        assert result.returncode == 0, result.stderr[-2000:]
+        db = sqlite_utils.Database(work / "demo.db")
+    truth = json.loads((mirror / "ground_truth.json").read_text(encoding="utf-8"))
+    origins = {row["id"]: "{0.scheme}://{0.netloc}".format(urlsplit(row["url"]))
+               for row in db.query("select id, url from centres")}
+    scores = [score_centre(db, centre, origins[centre], items)
+              for centre, items in sorted(group_by_centre(truth).items())]
+    return SimpleNamespace(db=db, truth=truth, origins=origins, scores=scores,
+                           summary=summarize(scores))
+
+
+@pytest.mark.parametrize("kind", ["news", "event", "document"])
+def test_recall_per_kind_at_least_99_percent(demo, kind):
+    summary = demo.summary
+    assert summary["expected"][kind] >= 150
+    assert summary[f"recall_{kind}"] >= 0.99, (
+        f"{kind}: {summary['found'].get(kind, 0)}/{summary['expected'][kind]}; missing "
+        + str([(s.centre_id, s.missing[:3]) for s in demo.scores if s.missing]))
+
+
+def test_no_duplicate_rows(demo):
+    assert demo.summary["duplicates"] == 0
+    assert demo.db.execute("select count(*) - count(distinct url) from items").fetchone()[0] == 0
+
+
+def test_every_centre_has_items_of_every_kind(demo):
+    centres = {c.id for c in load_registry().centres}
+    counts = {(r["centre_id"], r["kind"]): r["n"] for r in demo.db.query(
+        "select centre_id, kind, count(*) as n from items group by centre_id, kind")}
+    for centre in centres:
+        for kind in ("news", "event", "document"):
+            assert counts.get((centre, kind), 0) > 0, (centre, kind)
+
+
+def test_exact_titles_dates_and_pages(demo):
+    summary = demo.summary
+    # A few misses are tolerated across ~1,150 items; none of them in a whole class.
+    assert summary["wrong_title"] <= 3
+    assert summary["wrong_events"] <= 5
+    assert summary["wrong_pages"] == 0
+    assert summary["wrong_kind"] <= 3
+
+
+def test_overseas_events_carry_their_offsets(demo):
+    offsets = {"ville_caraibe": "-04:00", "crpv_guyane": "-03:00", "cr_csur": "+04:00",
+               "maore_ouvoimoja": "+03:00", "crpv_guadeloupe": "-04:00"}
+    for centre, offset in offsets.items():
+        starts = [r["starts_at"] for r in demo.db.query(
+            "select e.starts_at from events e join items i on i.id = e.item_id "
+            "where i.centre_id = ? and e.all_day = 0", [centre])]
+        assert starts, centre
+        assert all(s.endswith(offset) for s in starts), (centre, starts[:3])
+
+
+def test_relayed_news_are_clustered_across_centres(demo):
+    relays = [(centre, entry) for centre, part in demo.truth["centres"].items()
+              for entry in part["items"] if entry.get("relay_of")]
+    assert relays
+    clustered = 0
+    for centre, entry in relays:
+        url = demo.origins[centre] + entry["path"]
+        row = next(demo.db.query("select cluster_id from items where url = ?", [url]), None)
+        clustered += bool(row and row["cluster_id"])
+    assert clustered / len(relays) >= 0.9
+
+
+def test_upcoming_events_exist(demo):
+    upcoming = demo.db.execute(
+        "select count(*) from events where starts_at_utc >= date('now')").fetchone()[0]
+    assert upcoming >= 50
