@@ -7,6 +7,8 @@ programmes) while staying deterministic.
 
 from __future__ import annotations
 
+import re
+
 # Each centre's territory: (city, postcode, [QPV names], [venues]).
 PLACES: dict[str, list[tuple[str, str, list[str], list[str]]]] = {
     "irev": [
@@ -496,14 +498,18 @@ def cap(text: str) -> str:
 
 
 CONTRACTIONS = [(" à le ", " au "), (" à les ", " aux "), (" de le ", " du "),
-                (" de les ", " des "), ("À le ", "Au "), ("De le ", "Du ")]
+                (" de les ", " des "), ("À le ", "Au "), ("De le ", "Du "),
+                (" à Le ", " au "), (" à Les ", " aux "), (" de Le ", " du "), (" de Les ", " des "),
+                ("À Le ", "Au "), ("À Les ", "Aux ")]
+ELISION = re.compile(r"\b([dD])e (?=[AEÉÈIÎOÔUYŒaeéèiîoôuyœ])")
 
 
 def contract(text: str) -> str:
-    """French article contractions after templating ("à le pouvoir" → "au pouvoir")."""
+    """French contractions and elisions after templating ("à le pouvoir" → "au pouvoir",
+    "à Le Havre" → "au Havre", "de Amiens" → "d'Amiens")."""
     for old, new in CONTRACTIONS:
         text = text.replace(old, new)
-    return text
+    return ELISION.sub(r"\1'", text)
 
 
 def fill(template: str, **values: str) -> str:

@@ -48,7 +48,13 @@ def load_centres(registry: Path = REGISTRY) -> list[dict]:
 
 
 def cms_of(centre_id: str) -> str:
+    """The CMS imitation serving a centre."""
     return CMS_OF.get(centre_id, "wordpress")
+
+
+def is_overseas(centre: dict) -> bool:
+    """Overseas centres (their items also get the outre_mer theme)."""
+    return centre["id"] in C.OVERSEAS or not (centre.get("timezone") or "Europe/Paris").startswith("Europe/")
 
 
 def display_title(title: str, cms: str) -> str:
@@ -61,10 +67,11 @@ class Planner:
 
     def __init__(self, centre: dict, today: date, rng: random.Random, cms: str):
         self.centre, self.today, self.rng, self.cms = centre, today, rng, cms
-        self.places = C.PLACES[centre["id"]]
+        # A centre added to the registry later still gets a site (with national places).
+        self.places = C.PLACES.get(centre["id"], C.PLACES["reseau_crpv"])
         self.titles: set[str] = set()
         self.slugs: set[str] = set()
-        self.overseas = centre["id"] in C.OVERSEAS
+        self.overseas = is_overseas(centre)
 
     def _values(self, theme: str) -> dict:
         rng = self.rng
@@ -95,6 +102,7 @@ class Planner:
         raise RuntimeError("content banks too small for unique titles")
 
     def news(self) -> Item:
+        """A news post."""
         rng = self.rng
         title, v, theme = self._unique(lambda v: C.fill(rng.choice(C.NEWS_TITLES), **v))
         paras = C.paragraphs(rng, rng.randint(3, 5), theme, **v)
@@ -103,6 +111,7 @@ class Planner:
                     paras[0], city=v["city"], qpv=v["qpv"], category="actualites")
 
     def event(self, future: bool | None = None) -> Item:
+        """An event (past or future)."""
         rng = self.rng
         label, etype = rng.choice(C.EVENT_TYPES)
         # A webinar has no city in its title: it happens online.
@@ -165,6 +174,7 @@ class Planner:
                 Session(second, second + timedelta(days=1))], "sessions"
 
     def document(self, direct: bool = False) -> Item:
+        """A publication with its PDF."""
         rng = self.rng
         title, v, theme = self._unique(lambda v: C.fill(rng.choice(C.DOC_TITLES), **v))
         published = self.today - timedelta(days=rng.randint(0, 540))
@@ -220,9 +230,9 @@ def _nasties(items: list[Item], centre: dict, cms: str, today: date) -> None:
     news = [i for i in items if i.kind == "news"]
     news[1].nasty = "script"
     template, theme = rng.choice(C.AMP_TITLES)
-    city, _, qpvs, _ = rng.choice(C.PLACES[centre["id"]])
+    city, _, qpvs, _ = rng.choice(C.PLACES.get(centre["id"], C.PLACES["reseau_crpv"]))
     amp = display_title(template.format(city=city, qpv=qpvs[0], year=today.year), cms)
-    overseas = ["outre_mer"] if centre["id"] in C.OVERSEAS else []
+    overseas = ["outre_mer"] if is_overseas(centre) else []
 
     def rewrite(item: Item, title: str, theme: str) -> None:
         item.title, item.slug, item.themes = title, base.slugify(title), [theme] + overseas
@@ -289,7 +299,8 @@ def add_relays(contexts: dict[str, SiteContext]) -> None:
         if not candidates:
             continue
         original = rng.choice(candidates)
-        targets = rng.sample([i for i in ids if i != src_id], rng.randint(1, 2))
+        others = [i for i in ids if i != src_id]
+        targets = rng.sample(others, min(rng.randint(1, 2), len(others)))
         for target_id in targets:
             target = contexts[target_id]
             title = display_title(original.title.replace("’", "'"), target.cms)

@@ -61,6 +61,7 @@ class SiteData:
         self._lock = threading.Lock()
 
     def read(self, rel: str) -> bytes:
+        """The bytes of a site file (cached)."""
         with self._lock:
             if rel not in self._cache:
                 self._cache[rel] = (self.dir / rel).read_bytes()
@@ -146,6 +147,7 @@ class MirrorServer:
         self.stop()
 
     def log(self, entry: tuple[str, str, str, int, int]) -> None:
+        """Append one entry to the request log (thread-safe)."""
         with self._log_lock:
             self.requests.append(entry)
 

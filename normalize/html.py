@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import nh3
+from bs4 import UnicodeDammit
 from lxml import etree
 
 __all__ = [
@@ -101,6 +102,10 @@ def decode_html(body: bytes, declared: str | None = None) -> str:
     # almost never forms valid multi-byte sequences, while mislabelled UTF-8 is common.
     if _is_utf8(body):
         return body.decode("utf-8")
+    if (http_codec or meta_codec) in (None, "utf-8") and _mostly_utf8(body):
+        # UTF-8 with Windows-1252 pasted in (curly quotes from a word processor): repair
+        # the stray bytes rather than reading the whole page as cp1252 mojibake.
+        return UnicodeDammit.detwingle(body).decode("utf-8", errors="replace")
     for codec in (http_codec, meta_codec):
         if codec and codec != "utf-8":
             if codec == "cp1252":
@@ -124,6 +129,14 @@ def decode_html(body: bytes, declared: str | None = None) -> str:
 # cp1252 with Arabic or Cyrillic code pages, and French pages are cp1252 when undeclared.
 _MULTIBYTE = {"shift_jis", "euc_jp", "euc_kr", "gb2312", "gb18030", "gbk", "big5",
               "iso2022_jp", "cp932", "cp949", "cp950", "big5hkscs"}
+
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    """Several well-formed UTF-8 sequences: the page is UTF-8, with stray bytes mixed in."""
+    return len(_UTF8_MULTIBYTE.findall(body)) >= 3
 
 
 def _looks_like_mojibake(text: str) -> bool:

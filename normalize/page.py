@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from normalize.html import parse_document, sanitize_html
+from normalize.microdata import microdata_objects
 from normalize.maintext import extract_main, strip_boilerplate
 from normalize.pagedate import (_metas, load_jsonld, modified_date_from_tree,
                                 publication_date_from_tree)
@@ -306,10 +307,27 @@ def _labelled(scope, label: re.Pattern) -> str | None:
     return None
 
 
+_LABEL_CLASSES = ("field__label", "field-label", "label", "tribe-events-label")
+
+
 def _by_classes(scope, classes: tuple[str, ...]) -> str | None:
+    """Text of the first element with one of `classes`, without its label ("Lieu", "Date")
+    and with its pieces kept apart (a <br> between a date and its hours)."""
+    label_xpath = ".//*[" + " or ".join(_has_class(c) for c in _LABEL_CLASSES) + "]"
     for cls in classes:
         for el in scope.xpath(".//*[" + _has_class(cls) + "]"):
-            value = _text(el)
+            labels = set(el.xpath(label_xpath))  # the set keeps lxml's proxies alive
+            pieces = []
+            for node in el.iter():
+                if node in labels or any(a in labels for a in node.iterancestors()):
+                    if node.tail and node in labels:
+                        pieces.append(node.tail)
+                    continue
+                if node.text:
+                    pieces.append(node.text)
+                if node is not el and node.tail:
+                    pieces.append(node.tail)
+            value = _clean(" ".join(pieces))
             if value and len(value) <= 300:
                 return value
     return None
@@ -465,7 +483,8 @@ def extract_page(html: str, url: str) -> PageFacts:
     """Everything the aggregator needs from one HTML page (never raises on bad markup)."""
     doc = parse_document(html)
     metas = _metas(doc)
-    jsonld = load_jsonld(doc)
+    # Microdata items join the JSON-LD ones: one structured-data format downstream.
+    jsonld = load_jsonld(doc) + microdata_objects(html, url)
     base = url
     base_el = doc.find(".//base")
     if base_el is not None and base_el.get("href"):

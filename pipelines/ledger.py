@@ -54,6 +54,9 @@ class RunLedger:
 
     def finish(self, reason: str, stats: dict) -> str:
         status = STATUS_BY_REASON.get(reason, "failed" if "error" in reason else "completed")
+        unreachable = stats.get("downloader/request_count", 0) > 0 and not stats.get("response_received_count")
+        if status == "completed" and unreachable:
+            status = "failed"  # not one answer: the site is down; the scheduler backs off
         rates = {name: round(self.fill[name] / self.items_seen, 3)
                  for name in FILLED_FIELDS if self.items_seen}
         if self.events_seen:
@@ -68,7 +71,9 @@ class RunLedger:
             "bytes": stats.get("downloader/response_bytes", 0),
             "items_seen": self.items_seen,
             "fill_rates": json.dumps(rates),
-            "message": None if status == "completed" else f"finish reason: {reason}",
+            "message": None if status == "completed" else (
+                "site unreachable: no request was answered" if unreachable and reason == "finished"
+                else f"finish reason: {reason}"),
         })
         self.db.conn.commit()
         return status

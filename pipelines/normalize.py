@@ -67,7 +67,9 @@ def normalize_page(raw: PageItem, tz: str, vocabulary) -> Record:
     """A page item (with its feed entry and calendar occurrences, if any) → Record."""
     facts, entry = raw.facts, raw.feed_entry
     url = raw.canonical_url
-    title = _plain(getattr(facts, "title", None)) or _plain(getattr(entry, "title", None))
+    # A page title is already plain text (entities decoded): "<script>" in it is text to
+    # show, not markup to strip. Feed titles may carry markup and are flattened.
+    title = _space(getattr(facts, "title", None)) or _plain(getattr(entry, "title", None))
     if not title and raw.calendar_events:
         title = _plain(raw.calendar_events[0].summary)
     published = getattr(facts, "published", None)
@@ -129,8 +131,10 @@ def event_rows(raw: PageItem, tz: str, published: str | None) -> list[dict]:
     for occurrence in raw.calendar_events:
         sessions.append((EventTime(occurrence.starts_at, occurrence.ends_at, occurrence.all_day),
                          occurrence.timezone or tz))
-        if not place.get("location_name") and occurrence.location:
-            place = _place_from_text(occurrence.location)
+        if occurrence.location and not place.get("city"):
+            from_calendar = _place_from_text(occurrence.location)
+            if from_calendar.get("city") or not place.get("location_name"):
+                place = from_calendar  # the calendar's LOCATION names the town
     if not sessions:
         for obj in _jsonld_events(getattr(raw.facts, "jsonld", None) or []):
             start = parse_jsonld_datetime(str(obj.get("startDate") or ""), tz)
@@ -242,6 +246,11 @@ def _jsonld_events(objects) -> list[dict]:
 
 
 def _place(raw: PageItem) -> dict:
+    """The event's place: structured data first (it has the postcode and city), else prose."""
+    for obj in _jsonld_events(getattr(raw.facts, "jsonld", None) or []):
+        place = _place_from_jsonld(obj.get("location"))
+        if place and (place.get("city") or place.get("online")):
+            return place
     text = getattr(raw.facts, "place_text", None)
     return _place_from_text(text) if text else {}
 
@@ -275,6 +284,10 @@ def _plain(text: str | None) -> str:
     if not text:
         return ""
     return re.sub(r"\s+", " ", html_to_text(text) if "<" in text or "&" in text else text).strip()
+
+
+def _space(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
 
 
 def _shorten(text: str, limit: int) -> str:

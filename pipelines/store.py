@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
+from scrapy import signals
+
 from crawlers.items import ErrorItem, GoneItem, SeenItem
 from crawlers.state import utc_now
 from pipelines.db import shared_database
@@ -28,15 +30,29 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        store = cls(crawler)
+        # The close reason reaches the stats only after pipelines close: the ledger is
+        # finished on spider_closed, which carries it ("shutdown" = interrupted).
+        crawler.signals.connect(store.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(store.spider_error, signal=signals.spider_error)
+        return store
+
+    def spider_error(self, failure, response, spider):
+        """A bug met on one page: a row of harvest_errors, and the crawl goes on."""
+        with self.db.conn:
+            self.ledger.error(response.url, "parse", f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500])
 
     def open_spider(self):
         centre = self.crawler.spider.centre
         self.db["centres"].upsert(centre.as_row(), pk="id", alter=False)
         self.ledger = RunLedger(self.db, self.run_id, centre.id, self.mode)
 
-    def close_spider(self):
-        reason = self.crawler.stats.get_value("finish_reason") or "finished"
+    def spider_closed(self, spider, reason):
+        self.close_spider(reason)
+
+    def close_spider(self, reason: str | None = None):
+        if reason is None:
+            return  # Scrapy's own call: the ledger waits for spider_closed and its reason
         stats = self.crawler.stats.get_stats()
         requests = stats.get("downloader/request_count", 0)
         # Only a complete, mostly healthy full crawl may conclude that an item vanished.

@@ -20,6 +20,22 @@ from pipelines.postprocess import after_harvest, store_vocabulary
 logger = logging.getLogger(__name__)
 
 
+def one_line_errors() -> None:
+    """Log records without their traceback: every failure of a harvest is already a row of
+    harvest_errors, so the log says what happened in one line (CRPV_LOG_LEVEL=DEBUG keeps
+    tracebacks). A record factory, because Scrapy replaces the root handler per crawler."""
+    make_record = logging.getLogRecordFactory()
+
+    def factory(*args, **kwargs):
+        record = make_record(*args, **kwargs)
+        if record.exc_info:
+            record.msg = f"{record.msg} ({record.exc_info[0].__name__})"
+            record.exc_info = None
+        return record
+
+    logging.setLogRecordFactory(factory)
+
+
 def new_run_id() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
@@ -35,13 +51,16 @@ def crawler_settings(db_path: Path, run_id: str, mode: str) -> Settings:
 
 
 def run_harvest(registry: Registry, centres: list[Centre], db_path: Path, mode: str = "full") -> int:
-    """Harvest `centres` into `db_path`; 0 when the run completed (failures are rows), 1 otherwise."""
+    """Harvest `centres` into `db_path`; 0 when the run went to its end (a centre whose site
+    failed is recorded as such, with its errors), 1 when it was interrupted."""
     db = shared_database(db_path)
     with db.conn:
         store_vocabulary(db)  # item_themes rows point at it
         for centre in registry.centres:
             db["centres"].upsert(centre.as_row(), pk="id", alter=False)
     run_id = new_run_id()
+    if os.getenv("CRPV_LOG_LEVEL", "").upper() != "DEBUG":
+        one_line_errors()
     process = CrawlerProcess(crawler_settings(db_path, run_id, mode))
     for centre in centres:
         process.crawl(CentreSpider, centre=centre, state=HarvestState(db, centre.id), mode=mode)
@@ -49,5 +68,6 @@ def run_harvest(registry: Registry, centres: list[Centre], db_path: Path, mode: 
     after_harvest(db, run_id)
     statuses = [row["status"] for row in db.query(
         "select status from harvest_runs where run_id = ?", [run_id])]
-    completed = bool(statuses) and all(s == "completed" for s in statuses)
-    return 0 if completed else 1
+    # A centre whose site failed is a row, not a failed command; a stopped run is.
+    interrupted = not statuses or "interrupted" in statuses
+    return 1 if interrupted else 0

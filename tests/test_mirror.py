@@ -324,6 +324,9 @@ def test_every_truth_item_is_served_with_its_title(truth, client):
                 status, headers, alias_body = client.request(centre, alias)
                 if status == 301:
                     assert urlsplit(headers["location"]).path == urlsplit(item["path"]).path
+                elif alias.startswith("/print/"):  # Drupal print module: same text, noindex
+                    assert status == 200 and item["title"] in page_text(alias_body, "utf-8")
+                    assert b'content="noindex, nofollow"' in alias_body
                 else:
                     assert status == 200 and alias_body == body
 
@@ -594,3 +597,18 @@ def test_gzip_variant_when_asked(client, truth):
     pdf = next(i["document"]["path"] for i in truth["centres"]["irev"]["items"] if i["document"])
     status, pdf_headers, _ = client.request("irev", pdf, headers={"Accept-Encoding": "gzip"})
     assert status == 200 and "content-encoding" not in pdf_headers  # binaries go as they are
+
+
+def test_a_registry_with_a_new_centre_still_generates(tmp_path):
+    registry = tmp_path / "centres.yaml"
+    registry.write_text(yaml.safe_dump({"centres": [
+        {"id": "nouveau_centre", "name": "Nouveau centre", "url": "https://exemple.fr/",
+         "timezone": "Pacific/Noumea"},
+        {"id": "irev", "name": "Institut Régional de la Ville", "url": "https://www.irev.fr/"},
+    ]}, allow_unicode=True), encoding="utf-8")
+    out = generate(tmp_path / "m", TODAY, registry=registry)
+    items = out["centres"]["nouveau_centre"]["items"]
+    assert items and all("outre_mer" in i["themes"] for i in items if not i["relay_of"])
+    timed = [ev for i in items for ev in i["events"] if not ev["all_day"]]
+    assert timed and all(ev["starts_at"].endswith("+11:00") for ev in timed)
+    assert json.loads((tmp_path / "m" / "nouveau_centre" / "_site.json").read_text())["cms"] == "wordpress"

@@ -8,7 +8,6 @@ docs/CONTRACTS.md and the ground truth of every item.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
@@ -39,6 +38,7 @@ class Session:
 
     @property
     def all_day(self) -> bool:
+        """True when the session has no time of day."""
         return self.t_start is None
 
 
@@ -91,18 +91,22 @@ class SiteContext:
 
     @property
     def id(self) -> str:
+        """The centre id."""
         return self.centre["id"]
 
     @property
     def tz(self) -> str:
+        """The centre's IANA time zone."""
         return self.centre.get("timezone") or "Europe/Paris"
 
     @property
     def name(self) -> str:
+        """The centre's full name."""
         return self.centre["name"]
 
     @property
     def short(self) -> str:
+        """The centre's short name."""
         return self.centre.get("short_name") or self.centre["name"]
 
 
@@ -307,9 +311,11 @@ class Site:
         self.routes[target] = dict(self.routes[existing])
 
     def redirect(self, target: str, to: str, status: int = 301) -> None:
+        """Answer `target` with a redirect to `to`."""
         self.routes[target] = {"redirect": to, "status": status}
 
     def status(self, target: str, code: int) -> None:
+        """Answer `target` with a bare error status (404, 410, 500)."""
         self.routes[target] = {"status": code}
 
     def page_count(self) -> int:
@@ -355,10 +361,6 @@ def truth_entry(item: Item, ctx: SiteContext) -> dict:
     }
 
 
-def stable_hash(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()[:10]
-
-
 def window_occurrences(first: date, until: date, lo: date, hi: date) -> list[date]:
     """Weekly dates from `first` to `until` that fall in [lo, hi]."""
     out, d = [], first
@@ -375,6 +377,7 @@ def paginate(seq: list, per_page: int) -> list[list]:
 
 
 def newest_first(items: list[Item]) -> list[Item]:
+    """Items sorted newest first (ties broken by CMS id)."""
     return sorted(items, key=lambda i: (i.published, i.number), reverse=True)
 
 
@@ -398,6 +401,7 @@ def place_text(item: Item) -> str:
 
 
 def paras_html(paragraphs: list[str]) -> str:
+    """Paragraphs as escaped <p> elements."""
     return "\n".join(f"<p>{esc(p)}</p>" for p in paragraphs)
 
 
@@ -424,6 +428,7 @@ def urlset(entries: list[tuple[str, date | None]]) -> str:
 
 
 def sitemap_index(paths: list[str]) -> str:
+    """A sitemap index pointing at sub-sitemaps."""
     rows = "\n".join(f"<sitemap><loc>__ORIGIN__{p}</loc></sitemap>" for p in paths)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'

@@ -32,6 +32,7 @@ class Renderer:
         self.site = Site(ctx, ctx.today)
 
     def page(self, title: str, main: str) -> str:
+        """The table-based page chrome."""
         ctx = self.ctx
         nav = " | ".join(f'<a href="/{f}.php">{t}</a>' for f, t in SECTIONS.values())
         return f"""<html>
@@ -54,6 +55,7 @@ class Renderer:
 """
 
     def detail(self, item: Item) -> None:
+        """A `fiche.php?id=N` detail page (and its PDF)."""
         ctx = self.ctx
         rows = [f'<span class="date">Mis en ligne le {item.published:%d/%m/%Y}</span>']
         if item.kind == "event":
@@ -78,6 +80,7 @@ class Renderer:
         self.site.add(item.path, self.page(item.title, main), modified=item.published)
 
     def listing(self, kind: str, items: list[Item]) -> None:
+        """A `.php` listing with `?page=N` pagination."""
         folder, title = SECTIONS[kind]
         pages = base.paginate(items, PER_PAGE)
         for n, chunk in enumerate(pages, start=1):
@@ -95,6 +98,7 @@ class Renderer:
             self.site.add(target, self.page(title, main), modified=base.latest(chunk))
 
     def render(self) -> Site:
+        """Every page of the site."""
         ctx, site = self.ctx, self.site
         for item in ctx.items:
             if item.direct_pdf:

@@ -24,6 +24,8 @@ def assign(ctx: SiteContext) -> None:
         item.number = next_nid
         item.path = f"{SECTIONS[item.kind][0]}/{item.slug}"
         item.aliases = [f"/node/{item.number}"]
+        if ctx.id == "irev" and item.kind == "news":
+            item.aliases.append(f"/print{item.path}")  # the print module's copy
         if item.document:
             d = item.published
             item.document.pdf_path = f"/sites/default/files/{d.year}-{d.month:02d}/{item.slug[:40]}.pdf"
@@ -42,6 +44,7 @@ class Renderer:
 
     def page(self, title: str, main: str, canonical: str | None = None, node: int | None = None,
              head: str = "") -> str:
+        """The Drupal page chrome."""
         ctx = self.ctx
         links = "".join(f'<li class="menu-item"><a href="__ORIGIN__{p}">{t}</a></li>'
                         for p, t in [("/", "Accueil"), *SECTIONS.values(), ("/contact", "Contact")])
@@ -76,6 +79,7 @@ class Renderer:
 """
 
     def event_block(self, item: Item) -> str:
+        """The date and place fields of an event node."""
         ctx = self.ctx
         s = item.sessions[0]
         if s.all_day or len(item.sessions) > 1:
@@ -97,6 +101,7 @@ class Renderer:
         return block
 
     def node(self, item: Item) -> None:
+        """A node at its alias, also served at `/node/N`."""
         ctx = self.ctx
         published = datetime.combine(item.published, time(9, 30), ZoneInfo(ctx.tz))
         body = []
@@ -115,6 +120,8 @@ class Renderer:
         if item.relay_of:
             src_id, src = item.relay_of
             body.append(f'<p>Source : <a href="__ORIGIN:{src_id}__{esc(src.path)}">article original</a></p>')
+        if ctx.id == "irev" and item.kind == "news":
+            body.append(f'<p class="print-link"><a href="__ORIGIN__/print{esc(item.path)}" rel="nofollow">Version imprimable</a></p>')
         main = f"""<article role="article" about="{esc(item.path)}" class="node node--type-{item.kind} node--promoted node--view-mode-full">
 <h1 class="page-title"><span class="field field--name-title">{esc(item.title)}</span></h1>
 <div class="node__meta">Publié le <time datetime="{published.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}">{base.fr_date(item.published)}</time></div>
@@ -125,10 +132,27 @@ class Renderer:
 </article>"""
         html = self.page(item.title, main, item.path, item.number)
         self.site.add(item.path, html, modified=item.published)
+        if ctx.id == "irev" and item.kind == "news":
+            self.print_version(item)
         for alias in item.aliases:
-            self.site.alias(alias, item.path)
+            if alias.startswith("/node/"):
+                self.site.alias(alias, item.path)
+
+    def print_version(self, item: Item) -> None:
+        """The print module's copy of a node: same text, no chrome, no canonical, noindex."""
+        target = f"/print{item.path}"
+        body = f"""<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8" /><title>{esc(item.title)} | {esc(self.ctx.short)}</title>
+<meta name="robots" content="noindex, nofollow" /></head>
+<body class="print-page"><div class="print-logo">{esc(self.ctx.name)}</div>
+<h1 class="print-title">{esc(item.title)}</h1>
+<div class="print-content">{base.paras_html(item.paragraphs)}</div>
+<div class="print-source_url">URL source : __ORIGIN__{esc(item.path)}</div></body></html>
+"""
+        self.site.add(target, body, modified=item.published)
 
     def listing(self, kind: str, items: list[Item]) -> None:
+        """A view listing with `?page=N` pagination (0-based)."""
         prefix, title = SECTIONS[kind]
         pages = base.paginate(items, PER_PAGE)
         for n, chunk in enumerate(pages):
@@ -148,6 +172,7 @@ class Renderer:
             self.site.add(target, self.page(title, main, target), modified=base.latest(chunk))
 
     def render(self) -> Site:
+        """Every page, the RSS feed, the sitemap and robots.txt."""
         ctx, site = self.ctx, self.site
         for item in ctx.items:
             self.node(item)

@@ -34,6 +34,12 @@ VTIMEZONES["Indian/Reunion"] = _fixed_zone("Indian/Reunion", "+0400", "+04")
 VTIMEZONES["Indian/Mayotte"] = _fixed_zone("Indian/Mayotte", "+0300", "EAT")
 
 
+def _zone_of_today(tz: str, today: date) -> list[str]:
+    """A fixed-offset VTIMEZONE for a zone without a hand-written block."""
+    offset = datetime.combine(today, time(12), ZoneInfo(tz)).strftime("%z")
+    return _fixed_zone(tz, offset, offset)
+
+
 def _escape(text: str) -> str:
     return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\n", "\\n"))
@@ -65,7 +71,7 @@ def calendar(ctx: SiteContext, events: list[Item], origin_path: str) -> str:
              f"X-ORIGINAL-URL:__ORIGIN__{origin_path}",
              f"X-WR-CALDESC:Évènements pour {_escape(ctx.short)}",
              f"X-WR-TIMEZONE:{tz}"]
-    lines += VTIMEZONES[tz]
+    lines += VTIMEZONES.get(tz) or _zone_of_today(tz, ctx.today)
     for item in events:
         first = item.sessions[0]
         lines += ["BEGIN:VEVENT"]

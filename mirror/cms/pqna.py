@@ -50,6 +50,7 @@ class Renderer:
         self.site = Site(ctx, ctx.today)
 
     def page(self, title: str, main: str, canonical: str | None = None) -> str:
+        """The PQN-A page chrome (with its cookie window)."""
         ctx = self.ctx
         nav = "".join(f'<li><a href="__ORIGIN__{p}">{t}</a></li>' for p, t in SECTIONS.values())
         canon = f'<link rel="canonical" href="__ORIGIN__{esc(canonical)}">' if canonical else ""
@@ -76,6 +77,7 @@ class Renderer:
 """
 
     def detail(self, item: Item) -> None:
+        """A news, agenda or analysis page."""
         ctx = self.ctx
         tags = "".join(f'<span class="tag">{t}</span>' for t in ("Politique de la ville", "Région Nouvelle-Aquitaine"))
         parts = [f'<p class="date-publication">Publié le {item.published:%d/%m/%Y}</p>', f'<div class="tags">{tags}</div>']
@@ -104,6 +106,7 @@ class Renderer:
         self.site.add(item.path, self.page(item.title, main, item.path), modified=item.published)
 
     def listing(self, kind: str, items: list[Item]) -> None:
+        """A card listing with `?page=N` pagination."""
         prefix, title = SECTIONS[kind]
         pages = base.paginate(items, PER_PAGE)
         for n, chunk in enumerate(pages, start=1):
@@ -117,6 +120,7 @@ class Renderer:
             self.site.add(target, self.page(title, main, target), modified=base.latest(chunk))
 
     def render(self) -> Site:
+        """Every page, the sitemap and robots.txt."""
         ctx, site = self.ctx, self.site
         for item in ctx.items:
             self.detail(item)

@@ -43,6 +43,7 @@ class Renderer:
         self.site = Site(ctx, ctx.today, encoding=CHARSET)
 
     def page(self, title: str, main: str, canonical: str | None = None) -> str:
+        """The SPIP page chrome (declared ISO-8859-1)."""
         ctx = self.ctx
         nav = "".join(f'<li><a href="__ORIGIN__/spip.php?rubrique{n}">{t}</a></li>' for n, t, _ in RUBRIQUES)
         canon = f'<link rel="canonical" href="__ORIGIN__{esc(canonical)}" />' if canonical else ""
@@ -70,6 +71,7 @@ class Renderer:
 """
 
     def article(self, item: Item) -> None:
+        """A `spip.php?articleN` page (and its PDF)."""
         ctx = self.ctx
         rub = _rubrique_of(item)
         rub_title = RUBRIQUES[rub - 1][1]
@@ -111,6 +113,7 @@ class Renderer:
             self.site.alias(alias, item.path)
 
     def rubrique(self, number: int, title: str, items: list[Item]) -> None:
+        """A rubrique paginated with `debut_articles`."""
         pages = base.paginate(items, PER_PAGE)
         target0 = f"/spip.php?rubrique{number}"
         for n, chunk in enumerate(pages):
@@ -132,6 +135,7 @@ class Renderer:
             self.site.add(target, self.page(title, main, target), HTML_TYPE, modified=base.latest(chunk))
 
     def render(self) -> Site:
+        """Every page, the backend feed, the sitemap and robots.txt."""
         ctx, site = self.ctx, self.site
         for item in ctx.items:
             if item.direct_pdf:

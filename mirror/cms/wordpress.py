@@ -95,6 +95,7 @@ class Renderer:
 
     # -- chrome ---------------------------------------------------------------------
     def nav(self) -> str:
+        """The primary menu items."""
         links = [("/", "Accueil"), ("/category/actualites/", "Actualités")]
         if self.tec:
             links.append(("/agenda/", "Agenda"))
@@ -112,6 +113,7 @@ class Renderer:
 
     def page(self, title: str, main: str, body_class: str, canonical: str | None = None,
              head: str = "") -> str:
+        """The theme chrome around `main`."""
         ctx = self.ctx
         head_links = [
             f'<link rel="alternate" type="application/rss+xml" title="{esc(ctx.short)} &raquo; Flux" '
@@ -162,6 +164,7 @@ class Renderer:
 
     # -- single posts -----------------------------------------------------------------
     def post_body(self, item: Item) -> str:
+        """The entry content of a post (date and place lines for events)."""
         parts = []
         if item.kind == "event":
             label = "Quand ?" if self.cpt else "Date :"
@@ -187,6 +190,7 @@ class Renderer:
         return "\n".join(parts)
 
     def single(self, item: Item) -> None:
+        """A single post page, its `?p=N` redirect and its PDF."""
         ctx = self.ctx
         ptype = "post"
         if self.cpt and item.kind == "event":
@@ -221,6 +225,7 @@ class Renderer:
 
     # -- TEC ------------------------------------------------------------------------
     def tec_schedule(self, item: Item) -> str:
+        """The `.tribe-events-schedule` prose of an event."""
         s = item.sessions[0]
         if item.recurring:
             return esc(base.event_prose(item))
@@ -234,6 +239,7 @@ class Renderer:
         return f'<span class="tribe-event-date-start">{start}</span>{end}'
 
     def tec_jsonld(self, item: Item) -> str:
+        """The JSON-LD Event The Events Calendar prints."""
         ctx = self.ctx
         s = item.sessions[0]
         if s.all_day:
@@ -261,6 +267,7 @@ class Renderer:
         return base.jsonld([data])
 
     def tec_single(self, item: Item) -> None:
+        """A single event page of The Events Calendar and its `?ical=1`."""
         ctx = self.ctx
         over = item.sessions[-1].end < ctx.today and not item.recurring
         notice = ('<div class="tribe-events-notices"><ul><li>Cet événement est terminé.</li></ul></div>'
@@ -296,6 +303,7 @@ class Renderer:
                       "text/calendar; charset=utf-8", modified=item.published)
 
     def tec_lists(self) -> None:
+        """The agenda list, past events, iCal export and the month-view trap."""
         ctx, today = self.ctx, self.ctx.today
         upcoming = sorted((i for i in self.events if i.sessions[-1].end >= today or i.recurring),
                           key=lambda i: i.sessions[0].start)
@@ -335,6 +343,7 @@ class Renderer:
 
     # -- archives ---------------------------------------------------------------------
     def archive(self, prefix: str, title: str, items: list[Item], body_class: str = "archive category") -> None:
+        """An archive with `/page/N/` pagination."""
         pages = base.paginate(items, PER_PAGE)
         for n, chunk in enumerate(pages, start=1):
             target = prefix if n == 1 else f"{prefix}page/{n}/"
@@ -342,7 +351,8 @@ class Renderer:
                 f'<article class="post-{i.number} type-post hentry"><h2 class="entry-title">'
                 f'<a href="__ORIGIN__{i.path}" rel="bookmark">{wp_esc(i.title)}</a></h2>'
                 f'<div class="entry-meta"><time datetime="{_published_iso(i, self.ctx)}">{base.fr_date(i.published)}</time></div>'
-                f'<div class="entry-summary"><p>{esc(i.summary[:220])} [&hellip;]</p></div></article>'
+                f'<div class="entry-summary"><p>{esc(i.summary[:220])} [&hellip;]</p>'
+                f'<p><a href="__ORIGIN__{i.path}#more-{i.number}" class="more-link">Lire la suite</a></p></div></article>'
                 for i in chunk)
             nav = []
             if n > 1:
@@ -362,6 +372,7 @@ class Renderer:
 
     # -- feed, sitemap, static --------------------------------------------------------
     def feed(self) -> None:
+        """The RSS 2.0 `/feed/` of the last 10 posts."""
         ctx = self.ctx
         latest = base.newest_first(self.posts)[:10]
         rows = []
@@ -405,6 +416,7 @@ xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
         self.site.add("/feed/", body, "application/rss+xml; charset=UTF-8", modified=base.latest(latest))
 
     def sitemaps(self, archives: list[str]) -> None:
+        """The `/wp-sitemap.xml` index and its sub-sitemaps."""
         groups = {"post": [i for i in self.posts]}
         if self.tec:
             groups["tribe_events"] = self.events
@@ -433,6 +445,7 @@ xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
         self.site.add("/wp-sitemap.xml", base.sitemap_index(index), "application/xml; charset=UTF-8")
 
     def statics(self) -> None:
+        """The static pages (about, contact, legal notice)."""
         ctx = self.ctx
         about = (f"<h1 class=\"entry-title\">Qui sommes-nous ?</h1><div class=\"entry-content\"><p>{esc(ctx.name)} "
                  "est un centre de ressources politique de la ville labellisé par l’Agence nationale "
@@ -444,6 +457,7 @@ xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
         self.site.add("/mentions-legales/", self.page("Mentions légales", "<h1>Mentions légales</h1><p>Directeur de publication : le président.</p>", "page"))
 
     def home(self) -> None:
+        """The home page, linking to every section."""
         ctx = self.ctx
         news = base.newest_first([i for i in self.posts if i.kind == "news"])[:6]
         upcoming = sorted((i for i in self.events if i.sessions[-1].end >= ctx.today),
@@ -462,6 +476,7 @@ xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
         self.site.add("/", self.page(ctx.short, main, "home blog"), modified=ctx.today)
 
     def render(self) -> Site:
+        """Every page, feed, sitemap and robots.txt of the site."""
         ctx, site = self.ctx, self.site
         for item in self.posts:
             self.single(item)

@@ -152,3 +152,11 @@ def test_no_script_text_reaches_body_text_on_the_corpus() -> None:
         assert "<script" not in facts.body_html.lower()
         for marker in ("function(", "window.", "document.getElementById", "dataLayer"):
             assert marker not in facts.body_text, (page["file"], marker)
+
+
+def test_utf8_page_with_pasted_windows_1252_quotes_is_repaired():
+    body = ("<p>Le café de l’été à Roubaix — réunion</p>".encode("utf-8")
+            + b"<p>\x93Quartiers 2030\x94 \x96 l\x92accueil</p>")
+    text = decode_html(body, "utf-8")
+    assert "“Quartiers 2030” – l’accueil" in text
+    assert "Le café de l’été à Roubaix — réunion" in text  # the UTF-8 part untouched

@@ -279,3 +279,16 @@ def test_corpus_invariants(ours: dict) -> None:
 )
 def test_corpus_titles(ours: dict, name: str, title: str) -> None:
     assert ours["facts"][name].title == title
+
+
+def test_drupal_field_labels_are_not_glued_to_their_values():
+    html = ("<html lang='fr'><body><main><article class='node node--type-event'><h1>Soirée-débat</h1>"
+            "<div class='field field--name-field-date'><div class='field__label'>Date</div>"
+            "<div class='field__item'><time datetime='2026-12-09T17:30:00Z'>mercredi 9 décembre 2026 - 18:30</time>"
+            " - <time datetime='2026-12-09T19:30:00Z'>20:30</time></div></div>"
+            "<div class='field field--name-field-lieu'><div class='field__label'>Lieu</div>"
+            "<div class='field__item'>Maison de quartier des Moulins, 59000 Lille</div></div>"
+            "</article></main></body></html>")
+    facts = extract_page(html, "https://www.irev.fr/agenda/soiree-debat")
+    assert facts.date_text == "mercredi 9 décembre 2026 - 18:30 - 20:30"
+    assert facts.place_text == "Maison de quartier des Moulins, 59000 Lille"

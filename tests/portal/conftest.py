@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,16 +19,24 @@ from .fixture_db import build_fixture_db
 
 
 class Client:
-    """A synchronous face over `ds.client` (tests stay plain functions, no async plugin)."""
+    """A synchronous face over `ds.client` (tests stay plain functions, no async plugin).
+
+    The client's event loop runs in a thread of its own: Playwright's sync API keeps a loop
+    running in the main thread for the whole session when the browser tests run first."""
 
     def __init__(self, ds):
         self.ds = ds
         self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="portal-client", daemon=True)
+        self.thread.start()
 
     def get(self, path: str, **kwargs):
-        return self.loop.run_until_complete(self.ds.client.get(path, **kwargs))
+        future = asyncio.run_coroutine_threadsafe(self.ds.client.get(path, **kwargs), self.loop)
+        return future.result(timeout=120)
 
     def close(self):
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=5)
         self.loop.close()
 
 

@@ -1,0 +1,63 @@
+"""Microdata events read through extruct, checked against extruct's own corpus gold."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import corpus_path
+from normalize.microdata import microdata_objects
+from normalize.page import extract_page
+
+
+def _gold_events(items):
+    found = []
+    for item in items:
+        kinds = item.get("type") or []
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if any(k.endswith("Event") for k in kinds):
+            found.append(item["properties"].get("startDate"))
+    return found
+
+
+def _cases():
+    root = corpus_path("jsonld", "extruct")
+    for html in sorted(root.rglob("*.html")):
+        gold = html.with_suffix(".json")
+        if not gold.exists() or "flat" in gold.name:
+            continue
+        data = json.loads(gold.read_text(encoding="utf-8"))
+        items = data.get("microdata") if isinstance(data, dict) else data
+        if isinstance(items, list) and _gold_events(items):
+            yield pytest.param(html, _gold_events(items), id=html.name)
+
+
+@pytest.mark.parametrize("html,starts", list(_cases()))
+def test_microdata_events_match_extruct_gold(html, starts):
+    objects = microdata_objects(html.read_text(encoding="utf-8", errors="replace"), "http://example.com/")
+    ours = [o.get("startDate") for o in objects if str(o.get("@type", "")).endswith("Event")]
+    assert ours == starts
+
+
+def test_event_001_shape():
+    html = corpus_path("jsonld", "extruct", "schema.org", "Event.001.html").read_text(encoding="utf-8")
+    event, = microdata_objects(html, "http://example.com/")
+    assert event["@type"] == "Event"
+    assert event["startDate"] == "2016-04-21T20:00"
+    assert event["location"]["@type"] == "Place"
+    assert event["location"]["address"]["addressLocality"] == "Philadelphia"
+
+
+def test_page_with_microdata_event_is_an_event_page():
+    html = ("<html lang='fr'><body><main><div itemscope itemtype='https://schema.org/Event'>"
+            "<h1 itemprop='name'>Forum de l'emploi à Roubaix</h1>"
+            "<meta itemprop='startDate' content='2027-02-10T09:00:00+01:00'>"
+            "<p>Jeudi 10 février, de 9h à 12h.</p></div></main></body></html>")
+    facts = extract_page(html, "https://www.irev.fr/agenda/forum")
+    assert facts.page_type == "event"
+    assert any(o.get("startDate") == "2027-02-10T09:00:00+01:00" for o in facts.jsonld)
+
+
+def test_no_microdata_no_work():
+    assert microdata_objects("<html><body><p>Rien</p></body></html>", "http://x/") == []
