@@ -1,0 +1,40 @@
+"""Run every benchmark and quality script in turn (`make bench`); each prints its figures.
+
+    .venv/bin/python bench/run_all.py [name ...]
+
+Names: dates, html, themes, harvest. Nothing here asserts: the tests hold the floors, the
+benchmarks measure (each against a baseline measured in the same run)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+SCRIPTS = {
+    "dates": "quality_dates.py",    # French dates, feed dates, iCalendar windows, feeds
+    "html": "quality_html.py",      # page dates vs htmldate, main text vs trafilatura, PDFs
+    "themes": "quality_themes.py",  # themes, near-duplicate clusters, clustering speed
+    "harvest": "harvest.py",        # the demo mirror harvested twice: recall, requests, bytes
+}
+
+
+def main(names: list[str]) -> int:
+    unknown = [n for n in names if n not in SCRIPTS]
+    if unknown:
+        print(f"bench: unknown benchmark {unknown[0]!r} (choose from {', '.join(SCRIPTS)})", file=sys.stderr)
+        return 2
+    failed = 0
+    for name in names or list(SCRIPTS):
+        print(f"\n=== {name} ({SCRIPTS[name]}) ===", flush=True)
+        started = time.monotonic()
+        code = subprocess.run([sys.executable, str(BENCH / SCRIPTS[name])]).returncode
+        print(f"--- {name}: exit {code}, {time.monotonic() - started:.1f} s", flush=True)
+        failed += code != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
