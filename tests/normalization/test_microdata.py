@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import corpus_path
+from conftest import CORPUS, corpus_path
 from normalize.microdata import microdata_objects
 from normalize.page import extract_page
 
@@ -22,7 +22,12 @@ def _gold_events(items):
 
 
 def _cases():
-    root = corpus_path("jsonld", "extruct")
+    root = CORPUS / "jsonld" / "extruct"
+    if not root.exists():
+        # Collection must not skip the whole module: say why the one case cannot run.
+        reason = f"shared corpus not found at {root} (set CRPV_CORPUS)"
+        yield pytest.param(None, None, marks=pytest.mark.skip(reason=reason), id="no-corpus")
+        return
     for html in sorted(root.rglob("*.html")):
         gold = html.with_suffix(".json")
         if not gold.exists() or "flat" in gold.name:
