@@ -57,14 +57,15 @@ class NormalizePipeline:
     def process_item(self, item):
         centre = self.crawler.spider.centre
         if isinstance(item, PageItem):
-            return normalize_page(item, centre.timezone, self.vocabulary)
+            return normalize_page(item, centre.timezone, self.vocabulary, self.crawler.spider.guard.today)
         if isinstance(item, DocumentItem):
             return normalize_document(item, self.vocabulary)
         return item  # SeenItem, GoneItem, ErrorItem go through unchanged
 
 
-def normalize_page(raw: PageItem, tz: str, vocabulary) -> Record:
-    """A page item (with its feed entry and calendar occurrences, if any) → Record."""
+def normalize_page(raw: PageItem, tz: str, vocabulary, today: date | None = None) -> Record:
+    """A page item (with its feed entry and calendar occurrences, if any) → Record; `today`
+    is the harvest's day, the reference of year-less event dates on undated pages."""
     facts, entry = raw.facts, raw.feed_entry
     url = raw.canonical_url
     # A page title is already plain text (entities decoded): "<script>" in it is text to
@@ -110,12 +111,12 @@ def normalize_page(raw: PageItem, tz: str, vocabulary) -> Record:
     }, aliases=[a for a in raw.aliases if a != url])
 
     if kind == "event":
-        record.events = event_rows(raw, tz, published)
+        record.events = event_rows(raw, tz, published, today)
         if not record.events:
             record.errors.append(("parse", "event page without a readable date"))
     if raw.calendar_events and kind != "event":
         record.item["kind"] = "event"
-        record.events = event_rows(raw, tz, published)
+        record.events = event_rows(raw, tz, published, today)
 
     record.themes = classify_themes(vocabulary, title or "", f"{summary}\n{body_text}",
                                     categories=categories, centre_id=raw.centre_id)
@@ -123,7 +124,7 @@ def normalize_page(raw: PageItem, tz: str, vocabulary) -> Record:
     return record
 
 
-def event_rows(raw: PageItem, tz: str, published: str | None) -> list[dict]:
+def event_rows(raw: PageItem, tz: str, published: str | None, today: date | None = None) -> list[dict]:
     """Sessions of an event: from the calendar export, else JSON-LD, else the page's prose."""
     item = item_id(raw.centre_id, raw.canonical_url)
     place = _place(raw)
@@ -150,7 +151,7 @@ def event_rows(raw: PageItem, tz: str, published: str | None) -> list[dict]:
             if not place.get("location_name"):
                 place = _place_from_jsonld(obj.get("location")) or place
     if not sessions and raw.facts is not None and raw.facts.date_text:
-        reference = date.fromisoformat(published[:10]) if published else None
+        reference = date.fromisoformat(published[:10]) if published else today
         sessions = [(t, tz) for t in parse_event_dates(raw.facts.date_text, tz, reference)]
     rows = []
     for when, zone in sessions:

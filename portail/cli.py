@@ -50,9 +50,13 @@ def harvest(registry_path: Path | None, db_path: Path, centres: tuple[str, ...],
     registry = load_registry(registry_path)
     selected = registry.select(centres)
     check_database_path(db_path)
-    from portail.harvest import run_harvest  # Scrapy loads only once the input is known good
+    from portail.harvest import harvest_today, run_harvest  # Scrapy loads only once the input is known good
 
-    sys.exit(run_harvest(registry, selected, db_path, mode=mode))
+    try:
+        today = harvest_today()
+    except ValueError as exc:
+        _fail(str(exc))
+    sys.exit(run_harvest(registry, selected, db_path, mode=mode, today=today))
 
 
 @cli.command()

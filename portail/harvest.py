@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
@@ -40,6 +40,18 @@ def new_run_id() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
 
+def harvest_today() -> date:
+    """The harvest's reference day: year-less dates and the calendar window hang from it.
+    CRPV_TODAY pins it, so fixtures written for one day read the same on any later day."""
+    pinned = os.getenv("CRPV_TODAY")
+    if not pinned:
+        return date.today()
+    try:
+        return date.fromisoformat(pinned)
+    except ValueError:
+        raise ValueError(f"CRPV_TODAY={pinned!r} is not a date (YYYY-MM-DD)") from None
+
+
 def crawler_settings(db_path: Path, run_id: str, mode: str) -> Settings:
     settings = Settings()
     settings.setmodule("crawlers.settings", priority="project")
@@ -50,7 +62,8 @@ def crawler_settings(db_path: Path, run_id: str, mode: str) -> Settings:
     return settings
 
 
-def run_harvest(registry: Registry, centres: list[Centre], db_path: Path, mode: str = "full") -> int:
+def run_harvest(registry: Registry, centres: list[Centre], db_path: Path, mode: str = "full",
+                today: date | None = None) -> int:
     """Harvest `centres` into `db_path`; 0 when the run went to its end (a centre whose site
     failed is recorded as such, with its errors), 1 when it was interrupted."""
     db = shared_database(db_path)
@@ -59,11 +72,13 @@ def run_harvest(registry: Registry, centres: list[Centre], db_path: Path, mode: 
         for centre in registry.centres:
             db["centres"].upsert(centre.as_row(), pk="id", alter=False)
     run_id = new_run_id()
+    today = today or harvest_today()
     if os.getenv("CRPV_LOG_LEVEL", "").upper() != "DEBUG":
         one_line_errors()
     process = CrawlerProcess(crawler_settings(db_path, run_id, mode))
     for centre in centres:
-        process.crawl(CentreSpider, centre=centre, state=HarvestState(db, centre.id), mode=mode)
+        process.crawl(CentreSpider, centre=centre, state=HarvestState(db, centre.id), mode=mode,
+                      today=today)
     process.start()
     after_harvest(db, run_id)
     statuses = [row["status"] for row in db.query(

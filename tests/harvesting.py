@@ -17,6 +17,9 @@ from mirror.server import MirrorServer
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
 UNKNOWN_SITES = ("spip_latin1", "wp_martinique", "drupal_nofeed")
+# The hand-made sites were written on this day (their calendar window and year-less dates
+# hang from it): harvests of them are pinned to it, so they read the same on any later day.
+SITES_TODAY = "2026-11-25"
 # Our own servers on loopback: no politeness delay needed, robots Crawl-delay capped.
 FAST_ENV = {"CRPV_DOWNLOAD_DELAY": "0", "CRPV_MAX_CRAWL_DELAY": "0.05", "CRPV_LOG_LEVEL": "ERROR"}
 
@@ -43,10 +46,13 @@ def new_user_registry(root: Path, sites: tuple[str, ...], origins: dict[str, str
 
 
 def harvest(registry: Path, db: Path, mode: str = "full", env: dict | None = None,
-            timeout: float = 900) -> subprocess.CompletedProcess:
+            timeout: float = 900, today: str | None = SITES_TODAY) -> subprocess.CompletedProcess:
+    """`crpv harvest` in a subprocess, pinned to `today` (None: the real day, for the mirror
+    generated today)."""
     command = [sys.executable, "-m", "portail.cli", "harvest", "--registry", str(registry),
                "--db", str(db), "--mode", mode]
-    return subprocess.run(command, env={**os.environ, **FAST_ENV, **(env or {})}, cwd=ROOT,
+    pinned = {"CRPV_TODAY": today} if today else {}
+    return subprocess.run(command, env={**os.environ, **FAST_ENV, **pinned, **(env or {})}, cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,14 @@ def test_help_has_an_example_for_every_command():
         result = crpv(command, "--help")
         assert result.returncode == 0, command
         assert "Example: crpv " in result.stdout, command
+
+
+def test_bad_pinned_day_is_one_line(tmp_path):
+    registry = tmp_path / "one.yaml"
+    registry.write_text("centres:\n  - {id: x, name: X, url: 'http://127.0.0.1:9/'}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "portail.cli", "harvest", "--registry", str(registry),
+                             "--db", str(tmp_path / "x.db")], capture_output=True, text=True, cwd=ROOT,
+                            timeout=120, env={**os.environ, "CRPV_TODAY": "25/11/2026"})
+    assert result.returncode == 2
+    assert result.stderr.strip() == "crpv: error: CRPV_TODAY='25/11/2026' is not a date (YYYY-MM-DD)"
+    assert not (tmp_path / "x.db").exists()

@@ -40,7 +40,7 @@ def demo(tmp_path_factory):
         served.start()
         registry = work / "registry.yaml"
         registry.write_text(served.server.registry_yaml(DEFAULT_REGISTRY), encoding="utf-8")
-        result = harvest(registry, work / "demo.db")
+        result = harvest(registry, work / "demo.db", today=None)  # the mirror is written for today
         served.stop()
         assert result.returncode == 0, result.stderr[-2000:]
         db = sqlite_utils.Database(work / "demo.db")
