@@ -483,8 +483,9 @@ def extract_page(html: str, url: str) -> PageFacts:
     """Everything the aggregator needs from one HTML page (never raises on bad markup)."""
     doc = parse_document(html)
     metas = _metas(doc)
+    scripts = load_jsonld(doc)
     # Microdata items join the JSON-LD ones: one structured-data format downstream.
-    jsonld = load_jsonld(doc) + microdata_objects(html, url)
+    jsonld = scripts + microdata_objects(html, url)
     base = url
     base_el = doc.find(".//base")
     if base_el is not None and base_el.get("href"):
@@ -493,7 +494,9 @@ def extract_page(html: str, url: str) -> PageFacts:
     main = extract_main(doc, url, title)
     body_html = "".join(
         etree.tostring(el, encoding="unicode", method="html") for el in main.elements)
-    date_found = publication_date_from_tree(doc, url, jsonld)
+    # Dates from JSON-LD scripts only: a microdata `datePublished` is one candidate among
+    # the page's markup, ranked after `article:published_time` (it is often the update).
+    date_found = publication_date_from_tree(doc, url, scripts)
     # Labels ("Quand ?", "Lieu :") count in the main content only, not in menus.
     # The enclosing <main>/<article> when there is one: "practical information" blocks sit
     # beside the body text, not inside it.
@@ -513,7 +516,7 @@ def extract_page(html: str, url: str) -> PageFacts:
         canonical_url=_canonical(doc, metas, url),
         published=date_found.value if date_found else None,
         published_raw=date_found.raw if date_found else None,
-        modified=modified_date_from_tree(doc, jsonld),
+        modified=modified_date_from_tree(doc, scripts),
         summary=_summary(doc, metas, main.text),
         body_html=sanitize_html(body_html, base),
         body_text=main.text,

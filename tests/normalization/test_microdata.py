@@ -66,3 +66,19 @@ def test_page_with_microdata_event_is_an_event_page():
 
 def test_no_microdata_no_work():
     assert microdata_objects("<html><body><p>Rien</p></body></html>", "http://x/") == []
+
+
+def test_microdata_date_ranks_after_article_published_time():
+    """A press page republished: its microdata `datePublished` is the update, the Open Graph
+    `article:published_time` the original (as on madame.lefigaro.fr in the corpus)."""
+    html = ("<html lang='fr'><head>"
+            "<meta property='article:published_time' content='2017-04-12T18:33:59+02:00'>"
+            "<meta property='article:modified_time' content='2020-02-19T15:24:33+01:00'>"
+            "</head><body><article itemscope itemtype='https://schema.org/NewsArticle'>"
+            "<h1 itemprop='headline'>Les clés d'un bon repas</h1>"
+            "<meta itemprop='datePublished' content='2020-02-19'>"
+            "<p>Le 19 février 2020</p><p>Un texte assez long pour être le corps.</p>"
+            "</article></body></html>")
+    facts = extract_page(html, "https://madame.example/bien-etre/x")
+    assert facts.published == "2017-04-12T18:33:59+02:00"
+    assert facts.modified == "2020-02-19T15:24:33+01:00"
