@@ -4,6 +4,9 @@ The pipeline stores `stem_text(title + summary + body_text)` in `items.search_st
 the portal turns what a visitor typed into a MATCH expression with `build_match_query`,
 stemming each word the same way, so "emplois" finds "emploi" and "rénovations" finds
 "rénovation". Accents are folded by the FTS tokenizer (`remove_diacritics 2`) and here.
+Acronyms of the field (`data/acronyms.yaml`) meet their spelled-out forms both ways: the
+query word "QPV" also matches "quartiers prioritaires", and a text that only writes "QPV"
+gets the stems of "quartier prioritaire" indexed beside its own.
 Nothing a visitor types can reach FTS5 syntax unquoted: every term is rebuilt from letters
 and digits only, so quotes, parentheses, `NEAR(`, a lone `*` never cause an error.
 """
@@ -12,9 +15,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import snowballstemmer
+import yaml
+
+ACRONYMS_PATH = Path(__file__).resolve().parent.parent / "data" / "acronyms.yaml"
 
 # Elided articles and pronouns glued to the next word by an apostrophe (l'emploi, qu'il).
 _ELISION = re.compile(r"(?<![^\W_])(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu)['’ʼ]", re.I)
@@ -60,12 +68,41 @@ def _prepare(text: str) -> str:
     return _ELISION.sub(" ", text)
 
 
+def _stems(text: str) -> list[str]:
+    return [stem_word(w) for w in _WORD.findall(_prepare(text)) if w.lower() not in STOPWORDS]
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Acronyms and the stem sequences of their expansions."""
+
+    expansions: dict[str, tuple[tuple[str, ...], ...]]  # folded acronym -> stem sequences
+    in_text: re.Pattern | None  # the acronyms in capitals, as whole words
+
+
+@lru_cache(maxsize=1)
+def glossary(path: Path = ACRONYMS_PATH) -> Glossary:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    expansions = {fold(str(acronym)): tuple(tuple(_stems(str(e))) for e in forms)
+                  for acronym, forms in (data.get("acronyms") or {}).items()}
+    names = sorted((str(a) for a in data.get("acronyms") or {}), key=len, reverse=True)
+    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, names)) + r")(?![^\W_])") \
+        if names else None
+    return Glossary(expansions, pattern)
+
+
 def stem_text(text: str) -> str:
-    """French stems of the meaningful words of `text`, space-separated, for `items.search_stems`."""
+    """French stems of the meaningful words of `text`, space-separated, for `items.search_stems`;
+    each acronym of the glossary used in the text adds the stems of its first expansion."""
     if not text:
         return ""
-    words = _WORD.findall(_prepare(text))
-    return " ".join(stem_word(w) for w in words if w.lower() not in STOPWORDS)
+    prepared = _prepare(text)
+    stems = [stem_word(w) for w in _WORD.findall(prepared) if w.lower() not in STOPWORDS]
+    terms = glossary()
+    if terms.in_text is not None:
+        for acronym in sorted(set(terms.in_text.findall(prepared))):
+            stems.extend(terms.expansions[fold(acronym)][0])
+    return " ".join(stems)
 
 
 def _quote(text: str) -> str:
@@ -85,12 +122,24 @@ def _term(word: str, stems_column: str | None) -> str | None:
     if prefix:
         return _quote(word) + "*"
     stem = stem_word(word)
+    alternatives = [_quote(word)]
     if stems_column:
-        return f"({_quote(word)} OR {stems_column} : {_quote(stem)})"
-    if len(stem) >= 3 and stem != fold(word):
+        alternatives.append(f"{stems_column} : {_quote(stem)}")
+    elif len(stem) >= 3 and stem != fold(word):
         # Without a stems column (PDF text), a stem prefix covers plurals and inflections.
-        return f"({_quote(word)} OR {_quote(stem)}*)"
-    return _quote(word)
+        alternatives.append(f"{_quote(stem)}*")
+    for sequence in glossary().expansions.get(fold(word), ()):
+        alternatives.append(_expansion(sequence, stems_column))
+    return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
+
+
+def _expansion(sequence: tuple[str, ...], stems_column: str | None) -> str:
+    """The MATCH expression of an acronym's spelled-out form (a sequence of stems)."""
+    if stems_column:  # stems are stored in order, function words left out: a phrase
+        return f"{stems_column} : {_quote(' '.join(sequence))}"
+    # Raw text keeps its function words ("réussite de ... éducative"): stem prefixes, near.
+    prefixes = " ".join(f"{_quote(stem)}*" for stem in sequence)
+    return f"NEAR({prefixes}, {2 * len(sequence)})" if len(sequence) > 1 else prefixes
 
 
 def build_match_query(user_input: str, stems_column: str | None = "search_stems") -> str | None:

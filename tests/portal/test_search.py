@@ -8,7 +8,7 @@ from html import unescape
 
 import pytest
 
-from normalize.search import build_match_query, stem_text, stem_word
+from normalize.search import build_match_query, fold, stem_text, stem_word
 
 HOSTILE_INPUTS = [
     "l'emploi des jeunes", '"santé', "(QPV", "OR", "rénovation", "*", "NEAR(", "AND", "NOT",
@@ -38,8 +38,11 @@ def test_match_query_is_always_valid_fts5(text):
 @pytest.mark.parametrize("text, expected", [
     ("l'emploi des jeunes", '("emploi" OR search_stems : "emploi") AND ("jeunes" OR search_stems : "jeun")'),
     ('"santé', '("santé" OR search_stems : "sant")'),
-    ("(QPV", '("qpv" OR search_stems : "qpv")'),
-    ("Q.P.V.", '("qpv" OR search_stems : "qpv")'),
+    ("(QPV", '("qpv" OR search_stems : "qpv" OR search_stems : "quarti prioritair" OR '
+             'search_stems : "quarti polit vill")'),
+    ("Q.P.V.", '("qpv" OR search_stems : "qpv" OR search_stems : "quarti prioritair" OR '
+               'search_stems : "quarti polit vill")'),
+    ("pre", '("pre" OR search_stems : "pre" OR search_stems : "programm reussit educ")'),
     ('"emploi des jeunes"', '"emploi des jeunes"'),
     ("urba*", '"urba"*'),
     ("OR", '"or"'),
@@ -54,6 +57,43 @@ def test_match_query_exact(text, expected):
     assert build_match_query(text) == expected
 
 
+def test_acronym_query_on_pdf_text_uses_stem_prefixes_near_each_other():
+    assert build_match_query("CLS", stems_column=None) == \
+        '("cls" OR NEAR("contrat"* "local"* "sant"*, 6))'
+
+
+@pytest.mark.parametrize("text, stems", [
+    ("Les QPV de Roubaix", "qpv roub quarti prioritair"),
+    ("Le Q.P.V. du Pile", "qpv pil quarti prioritair"),
+    # Only capitals are the acronym: "pré" and "Pat" are words, not PRE and PAT.
+    ("La pré-rentrée avec Pat", "pre rentr pat"),
+    ("Le PRE et le CLS", "pre cl contrat local sant programm reussit educ"),  # acronyms in order
+])
+def test_stem_text_adds_the_expansion_of_each_acronym(text, stems):
+    assert stem_text(text) == stems
+
+
+@pytest.mark.parametrize("query, found", [
+    ("QPV", {"acronyme", "écrit en toutes lettres", "forme longue"}),
+    ("qpv", {"acronyme", "écrit en toutes lettres", "forme longue"}),
+    ("quartiers prioritaires", {"acronyme", "écrit en toutes lettres"}),
+    ("réussite éducative", {"PRE"}),
+    ("PRE", {"PRE", "pré"}),  # folded, "pré" is the same word for the search
+])
+def test_acronyms_and_their_expansions_find_each_other(query, found):
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create virtual table items_fts using fts5(title, body_text, search_stems, "
+                 "tokenize='unicode61 remove_diacritics 2')")
+    texts = {"acronyme": "Trois QPV de Lille", "écrit en toutes lettres": "Les quartiers prioritaires",
+             "forme longue": "Un quartier de la politique de la ville", "PRE": "Le PRE de Roubaix",
+             "pré": "Le pré de la ferme", "autre": "Le marché de Noël"}
+    for title, body in texts.items():
+        conn.execute("insert into items_fts values (?, ?, ?)", (title, body, stem_text(body)))
+    rows = conn.execute("select title from items_fts where items_fts match ?",
+                        (build_match_query(query),)).fetchall()
+    assert {r[0] for r in rows} == found
+
+
 @pytest.mark.parametrize("a, b", [
     ("emploi", "emplois"), ("jeune", "jeunes"), ("rénovation", "renovations"),
     ("quartier", "Quartiers"), ("santé", "sante"), ("journal", "journaux"),
@@ -64,7 +104,7 @@ def test_stems_unify_plurals_and_accents(a, b):
 
 
 def test_stem_text_drops_elisions_and_function_words():
-    assert stem_text("L'emploi des jeunes dans les QPV") == "emploi jeun qpv"
+    assert stem_text("L'emploi des jeunes dans les QPV") == "emploi jeun qpv quarti prioritair"
     assert stem_text("") == ""
 
 
@@ -81,6 +121,23 @@ def _search(client, q, **params):
 def test_search_page_never_fails(client, q):
     html, _titles = _search(client, q)
     assert 'lang="fr"' in html
+
+
+@pytest.mark.parametrize("q, words", [
+    ("l'emploi des jeunes", ("emploi", "jeune")),
+    ('"santé', ("sante",)),
+    ("(QPV", ("qpv", "quartiers prioritaires", "quartier prioritaire")),
+    ("rénovation", ("renovation",)),
+])
+def test_every_first_page_result_shows_what_was_searched(client, q, words):
+    """On any database (the demo's too): results, each title or snippet showing the words."""
+    html, titles = _search(client, q)
+    assert titles, f"no result for {q!r}"
+    cards = re.findall(r'<h3 class="fiche-titre">(.*?)</(?:li|article)>', html, re.S)
+    assert len(cards) == len(titles)
+    for card in cards:
+        text = " ".join(fold(unescape(re.sub(r"<[^>]+>", " ", card))).split())
+        assert any(w in text for w in words), text[:300]
 
 
 @pytest.mark.parametrize("q, must_include, first", [
