@@ -31,7 +31,7 @@ CORPUS = Path(os.environ.get("CRPV_CORPUS", ROOT.parent / "shared" / "corpus"))
 
 def _labelled_table() -> list:
     spec = importlib.util.spec_from_file_location(
-        "labelled_themes", ROOT / "tests" / "normalize" / "test_themes.py"
+        "labelled_themes", ROOT / "tests" / "normalization" / "test_themes.py"
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
