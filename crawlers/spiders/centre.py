@@ -166,8 +166,15 @@ class CentreSpider(Spider):
             yield SeenItem(self.centre.id, url)
         for link in self.state.links_of(url) or []:
             role = link.get("role") or "page"
-            if self.mode == "light" and role == "page" and not link.get("hint"):
-                continue  # light mode follows what feeds and calendars announce, not menus
+            if self.mode == "light":
+                if role == "page" and not link.get("hint"):
+                    continue  # light mode follows what feeds and calendars announce, not menus
+                if self._settled(link["url"]):
+                    if self.state.known_item(link["url"]):
+                        self.state.mark_seen(link["url"])
+                        yield SeenItem(self.centre.id, canonicalize_url(link["url"]))
+                    self.crawler.stats.inc_value("crpv/light_skipped")
+                    continue
             req = self._request(link["url"], role=role, hint=link.get("hint"),
                                 source=link.get("source"), parent=link.get("parent"),
                                 link_text=link.get("link_text"))
@@ -175,6 +182,13 @@ class CentreSpider(Spider):
                 if role == "document" and link.get("parent"):
                     self.claimed_documents.add(req.url)
                 yield req
+
+    def _settled(self, url: str) -> bool:
+        """Light mode: a link of an unchanged page that an earlier run fetched whole brings
+        nothing new. The hourly job is after new items; changed pages are the nightly
+        full crawl's (conditional requests there cost a 304 each)."""
+        row = self.state.fetches.get(canonicalize_url(url)) or self.state.fetches.get(url)
+        return bool(row and row.get("status") == 200)
 
     def _follow(self, response, links: list[dict]):
         """Request `links` and remember them for a replay of this response."""

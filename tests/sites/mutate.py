@@ -2,7 +2,8 @@
 
 `retitle` changes an item's title everywhere it is shown (its page, listings, feeds,
 calendars) and moves the Last-Modified of every route whose file changed; `remove`
-makes an item's page answer 404 and takes it out of listings, feeds and sitemaps.
+makes an item's page answer 404 and takes it out of listings, feeds and sitemaps;
+`publish_copy` publishes a new article, announced first in the feeds.
 Both keep `_truth.json` in step. Never call them on `tests/sites/` itself:
 `copy_site` first.
 """
@@ -72,6 +73,49 @@ def remove(site_dir: str | Path, path: str, when: datetime | None = None) -> lis
             file.write_bytes(_encode(new_text, encoding))
             changed.add(rel)
     truth["items"] = [i for i in truth["items"] if i["path"] != path]
+    _save(site / "_truth.json", truth)
+    return _touch(site, changed, when)
+
+
+def publish_copy(site_dir: str | Path, path: str, new_path: str, new_title: str,
+                 when: datetime | None = None) -> list[str]:
+    """Publish a new article at `new_path`, a copy of the page of `path` under `new_title`,
+    announced first in every feed that lists `path`; return the request targets touched."""
+    site = Path(site_dir)
+    truth = _load(site / "_truth.json")
+    item = _find_item(truth, path)
+    routes_doc = _load(site / "_routes.json")
+    source = routes_doc["routes"][path]["file"]
+    new_file = source.rsplit("/", 1)[0] + "/" + new_path.strip("/").replace("/", "-") + ".html"
+
+    def renamed(text: str) -> str:
+        # The copy's own URLs: its path, and every alias (shortlink, feed GUID) of the original.
+        for old in sorted([path, *item["aliases"]], key=len, reverse=True):
+            text = re.sub(re.escape("__ORIGIN__" + old) + r"(?=[<?#\s\"]|\r?\n)", "__ORIGIN__" + new_path, text)
+        return _replace_title(text, item["title"], new_title)
+
+    page = (site / source).read_bytes()
+    encoding = _encoding_of(page)
+    (site / new_file).write_bytes(_encode(renamed(page.decode(encoding)), encoding))
+    routes_doc["routes"][new_path] = {**routes_doc["routes"][path], "file": new_file}
+    _save(site / "_routes.json", routes_doc)
+    url = re.escape("__ORIGIN__" + path) + r"(?=[<?#\s\"]|\r?\n)"
+    changed = {new_file}
+    for file in _text_files(site):
+        rel = file.relative_to(site).as_posix()
+        data = file.read_bytes()
+        encoding = _encoding_of(data)
+        text = data.decode(encoding)
+        entry = re.search(rf"[ \t]*<(item|entry)\b(?:(?!</\1>).)*?{url}(?:(?!</\1>).)*?</\1>\n?", text, re.S)
+        if entry is None:
+            continue
+        first = re.search(rf"[ \t]*<{entry.group(1)}\b", text)
+        text = text[:first.start()] + renamed(entry.group(0)) + text[first.start():]
+        file.write_bytes(_encode(text, encoding))
+        changed.add(rel)
+    if len(changed) == 1:
+        raise ValueError(f"no feed of {site} announces {path!r}")
+    truth["items"].insert(0, {**item, "path": new_path, "title": new_title, "aliases": []})
     _save(site / "_truth.json", truth)
     return _touch(site, changed, when)
 
