@@ -29,6 +29,12 @@ def test_home_renders_map_and_escapes(page, fixture_only, portal_url, artifacts)
     page.wait_for_selector("#carte[data-marqueurs]")
     assert page.locator("#carte").get_attribute("data-marqueurs") == "20"
     assert page.locator("path.repere-centre").count() == 20
+    # Overseas centres each get an inset map of their own, with their marker, below the mainland.
+    insets = page.locator("#carte-outre-mer figure")
+    assert sorted(insets.locator("figcaption").all_inner_texts()) == [
+        "Guadeloupe", "Guyane", "La Réunion", "Martinique", "Mayotte"]
+    assert insets.locator("path.repere-centre").count() == 5
+    assert page.locator("#carte path.repere-centre").count() == 15
     assert page.get_by_text(HOSTILE, exact=True).count() == 1  # shown as text
     page.screenshot(path=str(artifacts / "accueil.png"), full_page=True)
     assert page.errors == []
