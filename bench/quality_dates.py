@@ -303,7 +303,7 @@ def check_feeds(failures: list) -> dict[str, tuple[int, int]]:
 
 
 def check_centre_table(failures: list) -> dict[str, tuple[int, int]]:
-    path = ROOT / "tests" / "normalize" / "test_dates.py"
+    path = ROOT / "tests" / "normalization" / "test_dates.py"
     spec = importlib.util.spec_from_file_location("_centre_cases", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -314,7 +314,7 @@ def check_centre_table(failures: list) -> dict[str, tuple[int, int]]:
         right += ok
         if not ok:
             failures.append(("centre table", text, expected, got))
-    return {"own table of centre strings (tests/normalize/test_dates.py)": (right, len(module.CENTRE_CASES))}
+    return {"own table of centre strings (tests/normalization/test_dates.py)": (right, len(module.CENTRE_CASES))}
 
 
 def main() -> int:

@@ -1,7 +1,7 @@
 """Quality figures for themes and near-duplicate clustering.
 
 Prints:
-1. theme precision / recall on the labelled table of tests/normalize/test_themes.py;
+1. theme precision / recall on the labelled table of tests/normalization/test_themes.py;
 2. SimHash distances on the French pages of the shared corpus: different articles vs the
    same article with another site's chrome, a relay intro, a new title or a cut ending,
    and the share of each variant that `cluster()` joins at the chosen threshold;
