@@ -91,7 +91,11 @@ async def agenda(datasette, request):
     filters = queries.Filters.from_args(request.args)
     events = await queries.upcoming_events(db, filters, limit=500)
     query = urlencode(filters.as_params())
-    context = {"events": events, "filters": filters, "choices": await queries.filter_choices(db),
+    months: dict[str, int] = {}  # "YYYY-MM" -> sessions, in date order: the page's index
+    for event in events:
+        months[event["starts_at"][:7]] = months.get(event["starts_at"][:7], 0) + 1
+    context = {"events": events, "months": months, "filters": filters,
+               "choices": await queries.filter_choices(db),
                "ics_url": "/portail/agenda.ics" + ("?" + query if query else "")}
     return await _page(datasette, request, "portail/agenda.html", context)
 

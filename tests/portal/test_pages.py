@@ -157,3 +157,13 @@ def test_not_found_page_is_french(client):
     assert response.status_code == 404
     assert '<html lang="fr">' in response.text and "Page introuvable" in response.text
     assert "Élément introuvable" in response.text
+
+
+def test_agenda_month_index_matches_its_sections(client):
+    """The index at the top names every month shown, in order, with its number of sessions."""
+    html = client.get("/agenda").text
+    sections = re.findall(r'<h2 id="mois-(\d{4}-\d{2})">', html)
+    index = re.findall(r'<li><a href="#mois-(\d{4}-\d{2})">[^<]+</a> <span class="compte">\((\d+)\)</span>', html)
+    assert len(sections) >= 2
+    assert [month for month, _ in index] == sections == sorted(sections)
+    assert sum(int(count) for _, count in index) == html.count('<li class="seance">')
