@@ -123,7 +123,9 @@ def load_registry(path: str | Path | None = None) -> Registry:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RegistryError(f"{path}: registry file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise RegistryError(f"{path}: not UTF-8 text (byte {exc.start}); save the registry as UTF-8") from None
+    except OSError as exc:
         raise RegistryError(f"{path}: cannot read registry ({_short(exc)})") from None
     try:
         data = yaml.safe_load(text)

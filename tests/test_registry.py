@@ -84,3 +84,11 @@ def test_missing_registry_file(tmp_path):
 def test_select_unknown_centre():
     with pytest.raises(RegistryError, match="no centre with id 'atlantis'"):
         load_registry().select(["atlantis"])
+
+
+def test_registry_in_latin1_names_the_byte(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("centres:\n  - {id: x, name: Réso, url: 'https://x.fr/'}\n".encode("latin-1"))
+    with pytest.raises(RegistryError) as caught:
+        load_registry(path)
+    assert str(caught.value) == f"{path}: not UTF-8 text (byte 28); save the registry as UTF-8"
