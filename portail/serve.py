@@ -86,13 +86,15 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
     """Publish `db_path`, serve it with Datasette until Ctrl-C, republish/restart on changes."""
     db_path = Path(db_path)
     publish_dir = Path(publish_dir) if publish_dir else default_publish_dir(db_path)
+    # Taken before the first copy: a harvest write that lands while Datasette starts is a
+    # change to publish, not part of the baseline.
+    source = _source_signature(db_path)
     published = publish(db_path, publish_dir)
     print(f"Portail : http://{host}:{port}/  (base publiée : {published})", flush=True)
     stop = threading.Event()
     previous = _install_stop_handlers(stop)
     child = _start(published, host, port)
     served = _signature(published)
-    source = _source_signature(db_path)
     changed_at: float | None = None
     published_at = time.monotonic()
     try:

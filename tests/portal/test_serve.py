@@ -66,3 +66,33 @@ def test_serve_republishes_after_a_harvest_and_stops_on_ctrl_c(tmp_path):
     assert proc.returncode == 0, output
     assert "Nouvelle publication : portail redémarré." in output
     assert _count(port) is None  # the datasette child stopped with it
+
+
+def test_a_harvest_write_during_start_up_is_published(tmp_path):
+    """A harvest that writes while Datasette is starting must not be taken as the baseline."""
+    db_path = build_fixture_db(tmp_path / "harvest.db")
+    port = _free_port()
+    code = ("import sys; from pathlib import Path; import sqlite_utils; import portail.serve as s; "
+            "s.POLL_SECONDS = 0.3; s.QUIET_SECONDS = 0.6; s.MIN_REPUBLISH_SECONDS = 0; "
+            "start = s._start\n"
+            "def starting(*args):\n"
+            "    child = start(*args)\n"
+            "    if not getattr(starting, 'done', False):\n"
+            "        starting.done = True\n"
+            "        db = sqlite_utils.Database(sys.argv[1])\n"
+            "        row = dict(next(db.query('select * from items limit 1')))\n"
+            "        row.update(id='pendant-le-demarrage', url=row['url'] + '?demarrage')\n"
+            "        db['items'].insert(row)\n"
+            "        db.close()\n"
+            "    return child\n"
+            "s._start = starting\n"
+            "s.serve(Path(sys.argv[1]), port=int(sys.argv[2]), publish_dir=Path(sys.argv[3]))")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(db_path), str(port),
+                             str(tmp_path / "publish")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        assert _wait_for(lambda: _count(port) == 19, 30), "the write made during start-up was lost"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output = proc.communicate(timeout=20)[0].decode()
+    assert proc.returncode == 0, output
