@@ -83,6 +83,10 @@ def main() -> int:
     for kind in ("news", "event", "document"):
         print(f"recall {kind:9}: {summary['found'].get(kind, 0)}/{summary['expected'].get(kind, 0)} "
               f"= {summary['recall_' + kind]:.2%}")
+    themes = summary["themes"]
+    print(f"themes   : {themes.get('agreed', 0)} of the {themes.get('expected', 0)} a reader gave "
+          f"(recall {summary['themes_recall']:.1%}), {themes.get('given', 0)} given "
+          f"(precision {summary['themes_precision']:.1%})")
     print("mistakes: " + ", ".join(f"{k} {summary[k]}" for k in
                                    ("missing", "wrong_kind", "duplicates", "wrong_title", "wrong_events", "wrong_pages", "extra")))
     first, second, light = runs

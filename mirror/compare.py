@@ -1,5 +1,6 @@
 """Compare a harvested database with a ground truth: recall per centre and kind, wrong
-kinds, duplicates, and the exact values of titles, dates and event sessions."""
+kinds, duplicates, the exact values of titles, dates and event sessions, and how far the
+themes given agree with the themes a reader gave."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class CentreScore:
     wrong_events: list[tuple[str, list, list]] = field(default_factory=list)
     wrong_pages: list[tuple[str, int | None, int | None]] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)  # harvested items absent from the truth
+    themes: Counter = field(default_factory=Counter)  # "expected", "given", "agreed" theme counts
 
     @property
     def recall(self) -> float:
@@ -76,6 +78,11 @@ def score_centre(db, centre_id: str, origin: str, truth_items: list[dict]) -> Ce
             want = sorted((e["starts_at"], e.get("ends_at"), bool(e.get("all_day"))) for e in truth["events"])
             if got != want:
                 score.wrong_events.append((truth["path"], want, got))
+        if "themes" in truth:
+            given = {r["theme_id"] for r in db.query(
+                "select theme_id from item_themes where item_id = ?", [row["id"]])}
+            score.themes.update(expected=len(truth["themes"]), given=len(given),
+                                agreed=len(given & set(truth["themes"])))
         document = truth.get("document")
         if document and document.get("pages"):
             pages = [d["pages"] for d in db.query("select pages from documents where item_id = ?", [row["id"]])]
@@ -95,6 +102,10 @@ def summarize(scores: list[CentreScore]) -> dict:
            for kind in ("news", "event", "document")}
     out["expected"] = dict(expected)
     out["found"] = dict(found)
+    themes = sum((s.themes for s in scores), Counter())
+    out["themes_recall"] = themes["agreed"] / themes["expected"] if themes["expected"] else 1.0
+    out["themes_precision"] = themes["agreed"] / themes["given"] if themes["given"] else 1.0
+    out["themes"] = dict(themes)
     for name in ("missing", "wrong_kind", "duplicates", "wrong_title", "wrong_events", "wrong_pages", "extra"):
         out[name] = sum(len(getattr(s, name)) for s in scores)
     return out

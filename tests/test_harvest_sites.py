@@ -151,15 +151,18 @@ def test_facets_and_session_ids_are_not_crawled(run):
 
 
 def test_themes_a_reader_would_give(run):
-    expected = found = 0
+    """Measured: 85 of the 111 themes a reader gave (76.6 %), 85 of the 95 given (89.5 %)."""
+    expected = found = given_total = 0
     for site in UNKNOWN_SITES:
         for entry in truth_of(run.root / site)["items"]:
             row = item(run, site, entry["path"])
             given = {r["theme_id"] for r in run.db.query(
                 "select theme_id from item_themes where item_id = ?", [row["id"]])}
             expected += len(entry["themes"])
+            given_total += len(given)
             found += len(set(entry["themes"]) & given)
-    assert found / expected >= 0.6, f"{found}/{expected} reader themes found"
+    assert found / expected >= 0.75, f"{found}/{expected} reader themes found"
+    assert found / given_total >= 0.85, f"{found}/{given_total} themes given are the reader's"
 
 
 def test_failures_are_rows_not_crashes(run):

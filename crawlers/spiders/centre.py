@@ -70,6 +70,9 @@ class CentreSpider(Spider):
         self.orphan_documents: dict[str, dict] = {}
         self._idle_rounds = 0
         self._requested: set[str] = set()
+        # URLs the site itself announces (robots.txt sitemaps): their failure is an error
+        # even when a CMS probe asked for the same URL first.
+        self._declared: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -104,6 +107,7 @@ class CentreSpider(Spider):
                 slot.delay = max(slot.delay, delay)
             self.crawler.stats.set_value("crpv/crawl_delay", delay)
         for sitemap in parser.sitemaps:
+            self._declared.add(canonicalize_url(sitemap))
             req = self._request(sitemap, role="sitemap", source=self.origin + "/robots.txt")
             if req is not None:
                 self.crawler.engine.crawl(req)
@@ -442,6 +446,8 @@ class CentreSpider(Spider):
             if status in (404, 410) and self.state.known_item(url):
                 yield GoneItem(self.centre.id, url, status)
                 return
+            if url in self._declared:
+                role = "sitemap"  # announced by robots.txt, whichever request came first
             if role == "probe" or (role == "feed" and status == 404 and meta.get("source") is None):
                 return  # a CMS convention this site does not follow
             if meta.get("feed_entry") is not None and status >= 400:
