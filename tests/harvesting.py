@@ -3,10 +3,13 @@ new user would write for them, run `crpv harvest` in a subprocess, score the res
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -84,3 +87,34 @@ class ServedSites:
     @property
     def requests(self):
         return self.server.requests if self.server else []
+
+
+@dataclass
+class UnknownSites:
+    """Copies of the three unknown sites served on loopback, with a new user's registry."""
+
+    root: Path
+    served: ServedSites
+    origins: dict[str, str]
+    registry: Path
+    db_path: Path
+
+
+def serve_unknown_sites(root: Path) -> UnknownSites:
+    """Copy the unknown sites under `root` (so a test may edit them), serve them, and write
+    the registry a new user would write for them."""
+    for site in UNKNOWN_SITES:
+        shutil.copytree(SITES / site, root / site)
+    served = ServedSites(root, UNKNOWN_SITES)
+    origins = served.start()
+    registry = root / "registry.yaml"
+    registry.write_text(new_user_registry(root, UNKNOWN_SITES, origins), encoding="utf-8")
+    return UnknownSites(root, served, origins, registry, root / "portail.db")
+
+
+def load_mutate():
+    """`tests/sites/mutate.py`, the site-editing helpers (tests/sites is not a package)."""
+    spec = importlib.util.spec_from_file_location("mutate", SITES / "mutate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -7,13 +7,12 @@ The registry gives only home URLs, time zones and `sources` hints (see harvestin
 from __future__ import annotations
 
 import json
-import shutil
 from types import SimpleNamespace
 
 import pytest
 import sqlite_utils
 
-from harvesting import SITES, UNKNOWN_SITES, ServedSites, harvest, new_user_registry, truth_of
+from harvesting import UNKNOWN_SITES, harvest, serve_unknown_sites, truth_of
 from mirror.compare import score_centre
 
 pytestmark = pytest.mark.slow
@@ -21,18 +20,11 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    root = tmp_path_factory.mktemp("sites")
-    for site in UNKNOWN_SITES:
-        shutil.copytree(SITES / site, root / site)
-    served = ServedSites(root, UNKNOWN_SITES)
-    origins = served.start()
-    registry = root / "registry.yaml"
-    registry.write_text(new_user_registry(root, UNKNOWN_SITES, origins), encoding="utf-8")
-    db_path = root / "portail.db"
-    result = harvest(registry, db_path)
-    yield SimpleNamespace(root=root, origins=origins, db=sqlite_utils.Database(db_path),
-                          result=result, requests=list(served.requests))
-    served.stop()
+    sites = serve_unknown_sites(tmp_path_factory.mktemp("sites"))
+    result = harvest(sites.registry, sites.db_path)
+    yield SimpleNamespace(root=sites.root, origins=sites.origins, db=sqlite_utils.Database(sites.db_path),
+                          result=result, requests=list(sites.served.requests))
+    sites.served.stop()
 
 
 def scores(run):

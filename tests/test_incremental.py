@@ -3,34 +3,24 @@ article is updated with its old title kept; a removed one is marked gone, never 
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
 from types import SimpleNamespace
 
 import pytest
 import sqlite_utils
 
-from harvesting import SITES, UNKNOWN_SITES, ServedSites, harvest, new_user_registry, truth_of
+from harvesting import UNKNOWN_SITES, harvest, load_mutate, serve_unknown_sites, truth_of
 
 pytestmark = pytest.mark.slow
-
-_spec = importlib.util.spec_from_file_location("mutate", SITES / "mutate.py")
-mutate = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(mutate)
+mutate = load_mutate()
 
 NEW_TITLE = "La Métropole adopte son nouveau contrat de ville « Quartiers 2030 »"
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("incremental")
-    for site in UNKNOWN_SITES:
-        mutate.copy_site(SITES / site, root / site)
-    served = ServedSites(root, UNKNOWN_SITES)
-    origins = served.start()
-    registry = root / "registry.yaml"
-    registry.write_text(new_user_registry(root, UNKNOWN_SITES, origins), encoding="utf-8")
-    db_path = root / "portail.db"
+    sites = serve_unknown_sites(tmp_path_factory.mktemp("incremental"))
+    root, served, origins, registry, db_path = (sites.root, sites.served, sites.origins,
+                                                sites.registry, sites.db_path)
     log = []
     for _ in range(2):
         start = len(served.requests)

@@ -4,19 +4,15 @@ again for a page it already holds — and it picks up a new article from its fee
 
 from __future__ import annotations
 
-import importlib.util
 from types import SimpleNamespace
 
 import pytest
 import sqlite_utils
 
-from harvesting import SITES, UNKNOWN_SITES, ServedSites, harvest, new_user_registry, truth_of
+from harvesting import UNKNOWN_SITES, harvest, load_mutate, serve_unknown_sites, truth_of
 
 pytestmark = pytest.mark.slow
-
-_spec = importlib.util.spec_from_file_location("mutate", SITES / "mutate.py")
-mutate = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(mutate)
+mutate = load_mutate()
 
 NEW_PATH = "/2026/11/un-nouveau-conseil-citoyen-a-sainte-therese/"
 NEW_TITLE = "Un nouveau conseil citoyen à Sainte-Thérèse"
@@ -24,14 +20,9 @@ NEW_TITLE = "Un nouveau conseil citoyen à Sainte-Thérèse"
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("light")
-    for site in UNKNOWN_SITES:
-        mutate.copy_site(SITES / site, root / site)
-    served = ServedSites(root, UNKNOWN_SITES)
-    origins = served.start()
-    registry = root / "registry.yaml"
-    registry.write_text(new_user_registry(root, UNKNOWN_SITES, origins), encoding="utf-8")
-    db_path = root / "portail.db"
+    sites = serve_unknown_sites(tmp_path_factory.mktemp("light"))
+    root, served, origins, registry, db_path = (sites.root, sites.served, sites.origins,
+                                                sites.registry, sites.db_path)
     assert harvest(registry, db_path).returncode == 0
     held = {site: truth_of(root / site)["items"] for site in UNKNOWN_SITES}
 

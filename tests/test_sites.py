@@ -7,7 +7,6 @@ calendars, robots), then the same through `mirror.server.MirrorServer`, then the
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import urllib.error
@@ -23,6 +22,8 @@ import pypdf
 import pytest
 import recurring_ical_events
 
+from harvesting import load_mutate
+
 SITES = Path(__file__).resolve().parent / "sites"
 SITE_NAMES = ["spip_latin1", "wp_martinique", "drupal_nofeed"]
 THEMES = {"participation", "education_jeunesse", "sante", "egalite_discriminations", "emploi_economie",
@@ -33,14 +34,7 @@ MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août
         "octobre", "novembre", "décembre"]
 
 
-def _load_mutate():
-    spec = importlib.util.spec_from_file_location("crpv_test_sites_mutate", SITES / "mutate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-mutate = _load_mutate()
+mutate = load_mutate()
 
 
 class SiteFiles:

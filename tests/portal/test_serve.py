@@ -43,15 +43,22 @@ def _wait_for(predicate, timeout: float) -> bool:
     return False
 
 
+def _serve(tmp_path, db_path, port: int, patch: str = "") -> subprocess.Popen:
+    """`portail.serve.serve` in a child process with short timings; `patch` is Python run
+    first, with the module as `s` (to wrap one of its functions)."""
+    code = ("import sys; from pathlib import Path; import sqlite_utils; import portail.serve as s\n"
+            "s.POLL_SECONDS = 0.3; s.QUIET_SECONDS = 0.6; s.MIN_REPUBLISH_SECONDS = 0\n"
+            + patch +
+            "s.serve(Path(sys.argv[1]), port=int(sys.argv[2]), publish_dir=Path(sys.argv[3]))")
+    return subprocess.Popen([sys.executable, "-c", code, str(db_path), str(port),
+                             str(tmp_path / "publish")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
 def test_serve_republishes_after_a_harvest_and_stops_on_ctrl_c(tmp_path):
     db_path = build_fixture_db(tmp_path / "harvest.db")
     port = _free_port()
-    code = ("import sys; from pathlib import Path; import portail.serve as s; "
-            "s.POLL_SECONDS = 0.3; s.QUIET_SECONDS = 0.6; s.MIN_REPUBLISH_SECONDS = 0; "
-            "s.serve(Path(sys.argv[1]), port=int(sys.argv[2]), publish_dir=Path(sys.argv[3]))")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(db_path), str(port),
-                             str(tmp_path / "publish")],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = _serve(tmp_path, db_path, port)
     try:
         assert _wait_for(lambda: _count(port) == 18, 30), "portal did not come up"
         db = sqlite_utils.Database(db_path)  # a harvest adds one item
@@ -72,24 +79,19 @@ def test_a_harvest_write_during_start_up_is_published(tmp_path):
     """A harvest that writes while Datasette is starting must not be taken as the baseline."""
     db_path = build_fixture_db(tmp_path / "harvest.db")
     port = _free_port()
-    code = ("import sys; from pathlib import Path; import sqlite_utils; import portail.serve as s; "
-            "s.POLL_SECONDS = 0.3; s.QUIET_SECONDS = 0.6; s.MIN_REPUBLISH_SECONDS = 0; "
-            "start = s._start\n"
-            "def starting(*args):\n"
-            "    child = start(*args)\n"
-            "    if not getattr(starting, 'done', False):\n"
-            "        starting.done = True\n"
-            "        db = sqlite_utils.Database(sys.argv[1])\n"
-            "        row = dict(next(db.query('select * from items limit 1')))\n"
-            "        row.update(id='pendant-le-demarrage', url=row['url'] + '?demarrage')\n"
-            "        db['items'].insert(row)\n"
-            "        db.close()\n"
-            "    return child\n"
-            "s._start = starting\n"
-            "s.serve(Path(sys.argv[1]), port=int(sys.argv[2]), publish_dir=Path(sys.argv[3]))")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(db_path), str(port),
-                             str(tmp_path / "publish")],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = _serve(tmp_path, db_path, port, patch=(
+        "start = s._start\n"
+        "def starting(*args):\n"
+        "    child = start(*args)\n"
+        "    if not getattr(starting, 'done', False):\n"
+        "        starting.done = True\n"
+        "        db = sqlite_utils.Database(sys.argv[1])\n"
+        "        row = dict(next(db.query('select * from items limit 1')))\n"
+        "        row.update(id='pendant-le-demarrage', url=row['url'] + '?demarrage')\n"
+        "        db['items'].insert(row)\n"
+        "        db.close()\n"
+        "    return child\n"
+        "s._start = starting\n"))
     try:
         assert _wait_for(lambda: _count(port) == 19, 30), "the write made during start-up was lost"
     finally:
