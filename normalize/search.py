@@ -68,8 +68,9 @@ def _prepare(text: str) -> str:
     return _ELISION.sub(" ", text)
 
 
-def _stems(text: str) -> list[str]:
-    return [stem_word(w) for w in _WORD.findall(_prepare(text)) if w.lower() not in STOPWORDS]
+def _stems(prepared: str) -> list[str]:
+    """Stems of the meaningful words of a text already through `_prepare`."""
+    return [stem_word(w) for w in _WORD.findall(prepared) if w.lower() not in STOPWORDS]
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class Glossary:
 @lru_cache(maxsize=1)
 def glossary(path: Path = ACRONYMS_PATH) -> Glossary:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    expansions = {fold(str(acronym)): tuple(tuple(_stems(str(e))) for e in forms)
+    expansions = {fold(str(acronym)): tuple(tuple(_stems(_prepare(str(e)))) for e in forms)
                   for acronym, forms in (data.get("acronyms") or {}).items()}
     names = sorted((str(a) for a in data.get("acronyms") or {}), key=len, reverse=True)
     pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, names)) + r")(?![^\W_])") \
@@ -97,7 +98,7 @@ def stem_text(text: str) -> str:
     if not text:
         return ""
     prepared = _prepare(text)
-    stems = [stem_word(w) for w in _WORD.findall(prepared) if w.lower() not in STOPWORDS]
+    stems = _stems(prepared)
     terms = glossary()
     if terms.in_text is not None:
         for acronym in sorted(set(terms.in_text.findall(prepared))):
