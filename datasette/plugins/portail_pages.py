@@ -4,6 +4,7 @@ and the two feeds (/portail/agenda.ics, /portail/actualites.atom)."""
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -91,9 +92,7 @@ async def agenda(datasette, request):
     filters = queries.Filters.from_args(request.args)
     events = await queries.upcoming_events(db, filters, limit=500)
     query = urlencode(filters.as_params())
-    months: dict[str, int] = {}  # "YYYY-MM" -> sessions, in date order: the page's index
-    for event in events:
-        months[event["starts_at"][:7]] = months.get(event["starts_at"][:7], 0) + 1
+    months = Counter(event["starts_at"][:7] for event in events)  # in date order: the index
     context = {"events": events, "months": months, "filters": filters,
                "choices": await queries.filter_choices(db),
                "ics_url": "/portail/agenda.ics" + ("?" + query if query else "")}

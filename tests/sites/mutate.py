@@ -4,7 +4,7 @@
 calendars) and moves the Last-Modified of every route whose file changed; `remove`
 makes an item's page answer 404 and takes it out of listings, feeds and sitemaps;
 `publish_copy` publishes a new article, announced first in the feeds.
-Both keep `_truth.json` in step. Never call them on `tests/sites/` itself:
+All three keep `_truth.json` in step. Never call them on `tests/sites/` itself:
 `copy_site` first.
 """
 
@@ -91,7 +91,7 @@ def publish_copy(site_dir: str | Path, path: str, new_path: str, new_title: str,
     def renamed(text: str) -> str:
         # The copy's own URLs: its path, and every alias (shortlink, feed GUID) of the original.
         for old in sorted([path, *item["aliases"]], key=len, reverse=True):
-            text = re.sub(re.escape("__ORIGIN__" + old) + r"(?=[<?#\s\"]|\r?\n)", "__ORIGIN__" + new_path, text)
+            text = re.sub(_url_pattern(old), "__ORIGIN__" + new_path, text)
         return _replace_title(text, item["title"], new_title)
 
     page = (site / source).read_bytes()
@@ -99,7 +99,7 @@ def publish_copy(site_dir: str | Path, path: str, new_path: str, new_title: str,
     (site / new_file).write_bytes(_encode(renamed(page.decode(encoding)), encoding))
     routes_doc["routes"][new_path] = {**routes_doc["routes"][path], "file": new_file}
     _save(site / "_routes.json", routes_doc)
-    url = re.escape("__ORIGIN__" + path) + r"(?=[<?#\s\"]|\r?\n)"
+    url = _url_pattern(path)
     changed = {new_file}
     for file in _text_files(site):
         rel = file.relative_to(site).as_posix()
@@ -126,13 +126,18 @@ def _drop_entries(text: str, path: str) -> str:
     """Remove every listing entry, feed item, sitemap url and calendar event for path."""
     marked = re.compile(r"<!-- entry " + re.escape(path) + r" -->.*?<!-- /entry -->\n?", re.S)
     text = marked.sub("", text)
-    # Feed and sitemap blocks are recognised by the absolute URL they hold: the exact
-    # path followed by the end of the URL, a query or a fragment (not a longer path).
-    url = re.escape("__ORIGIN__" + path) + r"(?=[<?#\s\"]|\r?\n)"
+    # Feed and sitemap blocks are recognised by the absolute URL they hold.
+    url = _url_pattern(path)
     for tag in ("item", "entry", "url"):
         text = re.sub(rf"[ \t]*<{tag}\b(?:(?!</{tag}>).)*?{url}(?:(?!</{tag}>).)*?</{tag}>\n?", "", text, flags=re.S)
     text = re.sub(rf"BEGIN:VEVENT\r\n(?:(?!END:VEVENT).)*?URL:{url}(?:(?!END:VEVENT).)*?END:VEVENT\r\n", "", text, flags=re.S)
     return text
+
+
+def _url_pattern(path: str) -> str:
+    """The absolute URL of `path` in a site file: the exact path followed by the end of the
+    URL, a query or a fragment (not a longer path)."""
+    return re.escape("__ORIGIN__" + path) + r"(?=[<?#\s\"]|\r?\n)"
 
 
 def _replace_title(text: str, old: str, new: str) -> str:
