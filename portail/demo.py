@@ -80,7 +80,6 @@ def run_demo(db_path: Path, port: int = 8001, serve: bool = True) -> int:
         if serve:
             from portail.serve import serve as serve_portal
 
-            print(f"Portail : http://127.0.0.1:{port}/  (Ctrl-C pour arrêter)", flush=True)
             serve_portal(db_path, host="127.0.0.1", port=port)
         return 0
     finally:

@@ -90,7 +90,8 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
     # change to publish, not part of the baseline.
     source = _source_signature(db_path)
     published = publish(db_path, publish_dir)
-    print(f"Portail : http://{host}:{port}/  (base publiée : {published})", flush=True)
+    print(f"Portail : http://{host}:{port}/  (Ctrl-C pour arrêter ; base publiée : {published})",
+          flush=True)
     stop = threading.Event()
     previous = _install_stop_handlers(stop)
     child = _start(published, host, port)
