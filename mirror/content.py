@@ -513,9 +513,12 @@ def contract(text: str) -> str:
 
 
 def fill(template: str, **values: str) -> str:
-    """Format a template (with capitalised `Subj`), then apply French contractions."""
+    """Format a template (with capitalised `Subj`), then apply French contractions; a
+    template's "dans les quartiers prioritaires" is left out when the subject says it."""
     if "subj" in values:
         values["Subj"] = cap(values["subj"])
+        if "quartiers prioritaires" in values["subj"]:
+            template = template.replace(" dans les quartiers prioritaires", "")
     return contract(template.format(**values))
 
 
