@@ -54,6 +54,16 @@ class SeenItem:
 
 
 @dataclass
+class UnchangedDocumentItem:
+    """A file linked from a page answered 304: the copy stored earlier (maybe for another
+    page of the site) stands for it, so a new page linking an old PDF still lists it."""
+
+    centre_id: str
+    file_url: str
+    parent_url: str  # canonical URL of the page that links it
+
+
+@dataclass
 class GoneItem:
     """A known item page answered 404 or 410: no longer published."""
 

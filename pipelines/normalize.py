@@ -170,6 +170,11 @@ def event_rows(raw: PageItem, tz: str, published: str | None, today: date | None
     return list({row["id"]: row for row in rows}.values())
 
 
+def document_id(owner_id: str, file_url: str) -> str:
+    """The `documents` row of one file under one item (a file linked by two pages has two)."""
+    return f"{owner_id}/{hashlib.sha256(file_url.encode()).hexdigest()[:12]}"
+
+
 def normalize_document(raw: DocumentItem, vocabulary) -> Record | AttachedDocument:
     """A downloaded file: attached to its page, or an item of its own when no page claims it."""
     facts = read_pdf(raw.body) if _is_pdf(raw) else None
@@ -187,13 +192,13 @@ def normalize_document(raw: DocumentItem, vocabulary) -> Record | AttachedDocume
     }
     if raw.parent_url:
         parent = item_id(raw.centre_id, raw.parent_url)
-        document["id"] = f"{parent}/{hashlib.sha256(raw.file_url.encode()).hexdigest()[:12]}"
+        document["id"] = document_id(parent, raw.file_url)
         document["item_id"] = parent
         return AttachedDocument(raw.centre_id, parent, raw.parent_url, document, document["error"])
     title = _plain(raw.link_text) or (facts.title if facts and facts.title else None) or file_name
     text = document["text"] or ""
     ident = item_id(raw.centre_id, raw.file_url)
-    document["id"] = f"{ident}/{hashlib.sha256(raw.file_url.encode()).hexdigest()[:12]}"
+    document["id"] = document_id(ident, raw.file_url)
     document["item_id"] = ident
     record = Record(item={
         "id": ident,

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta, timezone
 
 from scrapy import signals
 
-from crawlers.items import ErrorItem, GoneItem, SeenItem
+from crawlers.items import ErrorItem, GoneItem, SeenItem, UnchangedDocumentItem
 from crawlers.state import utc_now
 from pipelines.db import shared_database
 from pipelines.ledger import RunLedger
-from pipelines.normalize import AttachedDocument, Record
+from pipelines.normalize import AttachedDocument, Record, document_id
 
 # Fields whose previous values are kept in item_versions when they change.
 VERSIONED = ("kind", "title", "summary", "body_text", "published_at", "updated_at", "url")
@@ -80,6 +80,8 @@ class StorePipeline:
                 self._store_attached(item)
             elif isinstance(item, SeenItem):
                 self._touch(item.url)
+            elif isinstance(item, UnchangedDocumentItem):
+                self._attach_unchanged(item)
             elif isinstance(item, GoneItem):
                 self._mark_gone(item)
             elif isinstance(item, ErrorItem):
@@ -141,12 +143,11 @@ class StorePipeline:
                 urls.insert({"url": url, "item_id": ident, "first_seen_at": now}, alter=False)
         if not rewrite:
             return
-        if True:
-            self.db.execute("delete from events where item_id = ?", [ident])
-            if record.events:
-                for event in record.events:
-                    event["item_id"] = ident
-                self.db["events"].upsert_all(record.events, pk="id", alter=False)
+        self.db.execute("delete from events where item_id = ?", [ident])
+        if record.events:
+            for event in record.events:
+                event["item_id"] = ident
+            self.db["events"].upsert_all(record.events, pk="id", alter=False)
         for document in record.documents:
             self.db["documents"].upsert(document, pk="id", alter=False)
         self.db.execute("delete from item_themes where item_id = ?", [ident])
@@ -168,6 +169,22 @@ class StorePipeline:
             "previous_hash": old["content_hash"],
             "content_hash": new["content_hash"],
         }, alter=False)
+
+    def _attach_unchanged(self, item: UnchangedDocumentItem) -> None:
+        """A page links a file that answered 304: copy the row stored for that file (under
+        whichever item read it) to this page, unless the page has it already."""
+        parent = self._item_by_url(item.parent_url)
+        if parent is None:
+            return
+        ident = document_id(parent["id"], item.file_url)
+        if list(self.db.query("select 1 from documents where id = ?", [ident])):
+            return
+        stored = list(self.db.query(
+            "select d.* from documents d join items i on i.id = d.item_id "
+            "where d.file_url = ? and i.centre_id = ? order by d.id limit 1",
+            [item.file_url, item.centre_id]))
+        if stored:
+            self.db["documents"].insert({**stored[0], "id": ident, "item_id": parent["id"]}, alter=False)
 
     def _store_attached(self, attached: AttachedDocument) -> None:
         if not list(self.db.query("select 1 from items where id = ?", [attached.parent_id])):

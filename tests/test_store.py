@@ -9,9 +9,9 @@ import pytest
 from freezegun import freeze_time
 from scrapy.settings import Settings
 
-from crawlers.items import ErrorItem, GoneItem, SeenItem
+from crawlers.items import ErrorItem, GoneItem, SeenItem, UnchangedDocumentItem
 from crawlers.registry import Centre
-from pipelines.normalize import Record, finish
+from pipelines.normalize import AttachedDocument, Record, document_id, finish
 from pipelines.store import StorePipeline, mark_unlisted_gone
 from normalize.dedup import item_id
 
@@ -165,3 +165,24 @@ def test_mark_unlisted_gone_is_a_flag_not_a_delete(memory_db):
     assert mark_unlisted_gone(memory_db, "irev", 7, now=datetime(2026, 2, 1, tzinfo=timezone.utc)) == 1
     assert memory_db.execute("select status, gone_since from items").fetchone() == (
         "gone", "2026-02-01T00:00:00+00:00")
+
+
+def test_a_page_linking_a_stored_file_that_answered_304_gets_its_row(db_path):
+    other = URL + "-relais"
+    pdf = "https://www.irev.fr/sites/default/files/guide.pdf"
+    store = pipeline(db_path, "r1")
+    store.process_item(record())
+    store.process_item(AttachedDocument("irev", item_id("irev", URL), URL, {
+        "id": document_id(item_id("irev", URL), pdf), "item_id": item_id("irev", URL), "file_url": pdf,
+        "media_type": "application/pdf", "size_bytes": 5000, "pages": 4, "title": "Guide",
+        "created_at": None, "sha256": "ab" * 32, "text": "Le guide des cités éducatives.", "error": None}))
+    store.process_item(record("Le guide relayé", other))
+    for _ in range(2):  # a second 304 for the same page adds nothing
+        store.process_item(UnchangedDocumentItem("irev", pdf, other))
+    store.process_item(UnchangedDocumentItem("irev", pdf + "?jamais-lu", other))  # nothing stored
+    close(store)
+    rows = list(store.db.query("select item_id, file_url, pages, text from documents order by id"))
+    by_item = {r["item_id"]: r for r in rows}
+    assert len(rows) == 2
+    assert by_item[item_id("irev", other)] == {**by_item[item_id("irev", URL)], "item_id": item_id("irev", other)}
+    assert store.db.execute("select count(*) from documents_fts where documents_fts match 'cités'").fetchone()[0] == 2

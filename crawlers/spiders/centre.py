@@ -27,7 +27,7 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutErro
 from crawlers.discovery import (
     PROBES, SECTION_WORDS, CrawlGuard, is_document_url, is_ical_url, is_skipped_asset, section_kind, sniff,
 )
-from crawlers.items import DocumentItem, ErrorItem, GoneItem, PageItem, SeenItem
+from crawlers.items import DocumentItem, ErrorItem, GoneItem, PageItem, SeenItem, UnchangedDocumentItem
 from crawlers.registry import Centre
 from crawlers.state import HarvestState, utc_now
 from normalize.feeds import read_feed, read_sitemap
@@ -168,16 +168,15 @@ class CentreSpider(Spider):
         if self.state.known_item(url):
             self.state.mark_seen(url)
             yield SeenItem(self.centre.id, url)
+        if response.meta.get("role") == "document" and response.meta.get("parent"):
+            yield UnchangedDocumentItem(self.centre.id, url, response.meta["parent"])
         for link in self.state.links_of(url) or []:
             role = link.get("role") or "page"
             if self.mode == "light":
                 if role == "page" and not link.get("hint"):
                     continue  # light mode follows what feeds and calendars announce, not menus
                 if self._settled(link["url"]):
-                    if self.state.known_item(link["url"]):
-                        self.state.mark_seen(link["url"])
-                        yield SeenItem(self.centre.id, canonicalize_url(link["url"]))
-                    self.crawler.stats.inc_value("crpv/light_skipped")
+                    yield from self._already_held(link)
                     continue
             req = self._request(link["url"], role=role, hint=link.get("hint"),
                                 source=link.get("source"), parent=link.get("parent"),
@@ -194,10 +193,24 @@ class CentreSpider(Spider):
         row = self.state.fetches.get(canonicalize_url(url)) or self.state.fetches.get(url)
         return bool(row and row.get("status") == 200)
 
+    def _already_held(self, link: dict):
+        """Light mode: what a link fetched whole by an earlier run stands for, without asking
+        for it again: a known item still published, a stored file linked by this page."""
+        url = canonicalize_url(link["url"])
+        if self.state.known_item(url):
+            self.state.mark_seen(url)
+            yield SeenItem(self.centre.id, url)
+        if link.get("role") == "document" and link.get("parent"):
+            yield UnchangedDocumentItem(self.centre.id, url, link["parent"])
+        self.crawler.stats.inc_value("crpv/light_skipped")
+
     def _follow(self, response, links: list[dict]):
         """Request `links` and remember them for a replay of this response."""
         self.state.remember_links(canonicalize_url(response.url), links)
         for link in links:
+            if self.mode == "light" and self._settled(link["url"]):
+                yield from self._already_held(link)
+                continue
             req = self._request(link["url"], role=link["role"], hint=link.get("hint"),
                                 source=link.get("source"), parent=link.get("parent"),
                                 link_text=link.get("link_text"))

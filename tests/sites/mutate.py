@@ -16,7 +16,7 @@ import re
 import shutil
 from datetime import datetime, timezone
 from email.utils import format_datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 TEXT_SUFFIXES = {".html", ".xml", ".ics", ".json", ".txt", ".rss", ".atom"}
 
@@ -86,7 +86,8 @@ def publish_copy(site_dir: str | Path, path: str, new_path: str, new_title: str,
     item = _find_item(truth, path)
     routes_doc = _load(site / "_routes.json")
     source = routes_doc["routes"][path]["file"]
-    new_file = source.rsplit("/", 1)[0] + "/" + new_path.strip("/").replace("/", "-") + ".html"
+    slug = re.sub(r"[^\w-]+", "-", new_path.strip("/")).strip("-")
+    new_file = PurePosixPath(source).with_name(slug + ".html").as_posix()
 
     def renamed(text: str) -> str:
         # The copy's own URLs: its path, and every alias (shortlink, feed GUID) of the original.
