@@ -165,11 +165,7 @@ class CentreSpider(Spider):
         """An unchanged response: the item is still there and its links are followed again."""
         url = canonicalize_url(response.url)
         self.crawler.stats.inc_value("crpv/replayed")
-        if self.state.known_item(url):
-            self.state.mark_seen(url)
-            yield SeenItem(self.centre.id, url)
-        if response.meta.get("role") == "document" and response.meta.get("parent"):
-            yield UnchangedDocumentItem(self.centre.id, url, response.meta["parent"])
+        yield from self._still_held(url, response.meta.get("role"), response.meta.get("parent"))
         for link in self.state.links_of(url) or []:
             role = link.get("role") or "page"
             if self.mode == "light":
@@ -193,16 +189,20 @@ class CentreSpider(Spider):
         row = self.state.fetches.get(canonicalize_url(url)) or self.state.fetches.get(url)
         return bool(row and row.get("status") == 200)
 
-    def _already_held(self, link: dict):
-        """Light mode: what a link fetched whole by an earlier run stands for, without asking
-        for it again: a known item still published, a stored file linked by this page."""
-        url = canonicalize_url(link["url"])
+    def _still_held(self, url: str, role: str | None, parent: str | None):
+        """What an unchanged URL stands for: a known item still published, and, for a file
+        linked by `parent`, the copy stored earlier."""
         if self.state.known_item(url):
             self.state.mark_seen(url)
             yield SeenItem(self.centre.id, url)
-        if link.get("role") == "document" and link.get("parent"):
-            yield UnchangedDocumentItem(self.centre.id, url, link["parent"])
+        if role == "document" and parent:
+            yield UnchangedDocumentItem(self.centre.id, url, parent)
+
+    def _already_held(self, link: dict):
+        """Light mode: a link fetched whole by an earlier run, taken as unchanged without
+        asking for it again."""
         self.crawler.stats.inc_value("crpv/light_skipped")
+        yield from self._still_held(canonicalize_url(link["url"]), link.get("role"), link.get("parent"))
 
     def _follow(self, response, links: list[dict]):
         """Request `links` and remember them for a replay of this response."""
