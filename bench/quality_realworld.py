@@ -1,0 +1,191 @@
+"""Page dates and main text on pages nobody here wrote: `corpus/realworld/` and `corpus/html/`.
+
+In one run, on the same decoded pages, prints for each set:
+- publication day right: ours (`extract_page`) vs htmldate (`original_date=True`, and its
+  default call);
+- main text: share of gold `with` snippets kept and `without` snippets let through, ours vs
+  trafilatura (`trafilatura.extract`, its default call);
+- milliseconds per page for each, and the ratio of ours to the baseline.
+
+The pages are read as the harvester reads them (`decode_html`: BOM, valid UTF-8, declared
+charset, detection). A page has no centre: it is read with the default centre context
+(Europe/Paris), which only matters for times written without an offset.
+
+Usage: .venv/bin/python bench/quality_realworld.py [--misses] [--only dates|text] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from normalize.html import decode_html  # noqa: E402
+from normalize.page import extract_page  # noqa: E402
+
+
+def corpus_dir() -> Path:
+    return Path(os.environ.get("CRPV_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+
+def realworld_pages(corpus: Path, name: str, limit: int | None = None) -> list[dict]:
+    """Pages of `realworld/<name>.json` with their decoded HTML under `html`."""
+    folder = corpus / "realworld"
+    pages = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))["pages"]
+    out = []
+    for page in pages[:limit]:
+        raw = lzma.decompress((folder / "pages" / page["file"]).read_bytes())
+        out.append(dict(page, html=decode_html(raw)))
+    return out
+
+
+def html_pages(corpus: Path) -> tuple[list[dict], list[dict]]:
+    """The 42 dated and 32 snippet pages of `html/gold.json`, in the same shape."""
+    gold = json.loads((corpus / "html" / "gold.json").read_text(encoding="utf-8"))
+    dated, texts = [], []
+    for page in gold["pages"]:
+        html = decode_html((corpus / "html" / page["stored_as"]).read_bytes())
+        if page.get("htmldate_expected_date"):
+            dated.append({"url": page["url"], "file": page["stored_as"], "html": html,
+                          "date": page["htmldate_expected_date"]})
+        snippets = page.get("trafilatura_gold") or {}
+        if snippets.get("with") or snippets.get("without"):
+            texts.append({"url": page["url"], "file": page["stored_as"], "html": html,
+                          "with": snippets.get("with", []), "without": snippets.get("without", [])})
+    return dated, texts
+
+
+def timed(function, pages) -> tuple[list, float]:
+    """Results of `function(page)` over pages and the milliseconds per page."""
+    start = time.perf_counter()
+    results = [function(page) for page in pages]
+    return results, 1000 * (time.perf_counter() - start) / max(1, len(pages))
+
+
+def ours_date(page) -> str | None:
+    facts = extract_page(page["html"], page["url"])
+    return (facts.published or "")[:10] or None
+
+
+def htmldate_original(page) -> str | None:
+    import htmldate
+
+    return htmldate.find_date(page["html"], url=page["url"], original_date=True)
+
+
+def htmldate_default(page) -> str | None:
+    import htmldate
+
+    return htmldate.find_date(page["html"], url=page["url"])
+
+
+def ours_text(page) -> str:
+    return extract_page(page["html"], page["url"]).body_text or ""
+
+
+def trafilatura_text(page) -> str:
+    import trafilatura
+
+    return trafilatura.extract(page["html"], url=page["url"]) or ""
+
+
+def date_scores(pages, found) -> tuple[int, list[str]]:
+    right, misses = 0, []
+    for page, value in zip(pages, found):
+        if value == page["date"]:
+            right += 1
+        else:
+            misses.append(f"{page['file']}: {value} != {page['date']}")
+    return right, misses
+
+
+def text_scores(pages, texts) -> dict:
+    kept = kept_total = leaked = leaked_total = 0
+    misses = []
+    for page, text in zip(pages, texts):
+        for snippet in page["with"]:
+            kept_total += 1
+            if snippet in text:
+                kept += 1
+            else:
+                misses.append(f"{page['file']}: lost {snippet!r}")
+        for snippet in page["without"]:
+            leaked_total += 1
+            if snippet in text:
+                leaked += 1
+                misses.append(f"{page['file']}: leaked {snippet!r}")
+    return {"kept": kept, "kept_total": kept_total, "leaked": leaked,
+            "leaked_total": leaked_total, "misses": misses}
+
+
+def pct(a: int, b: int) -> str:
+    return f"{a}/{b} ({100 * a / b:.1f} %)" if b else "n/a"
+
+
+def run_dates(label: str, pages: list[dict], show_misses: bool) -> None:
+    ours, ms_ours = timed(ours_date, pages)
+    original, ms_original = timed(htmldate_original, pages)
+    default, ms_default = timed(htmldate_default, pages)
+    ok, misses = date_scores(pages, ours)
+    ok_original, _ = date_scores(pages, original)
+    ok_default, _ = date_scores(pages, default)
+    print(f"[{label}] publication day on {len(pages)} pages")
+    print(f"  ours                          {pct(ok, len(pages))}  {ms_ours:6.1f} ms/page")
+    print(f"  htmldate original_date=True   {pct(ok_original, len(pages))}  {ms_original:6.1f} ms/page")
+    print(f"  htmldate default              {pct(ok_default, len(pages))}  {ms_default:6.1f} ms/page")
+    print(f"  ours - best htmldate          {ok - max(ok_original, ok_default):+d} pages")
+    if show_misses:
+        for line in misses:
+            print("    miss", line)
+
+
+def run_text(label: str, pages: list[dict], show_misses: bool) -> None:
+    ours, ms_ours = timed(ours_text, pages)
+    base, ms_base = timed(trafilatura_text, pages)
+    mine, theirs = text_scores(pages, ours), text_scores(pages, base)
+    print(f"[{label}] main text on {len(pages)} pages")
+    print(f"  kept    ours {pct(mine['kept'], mine['kept_total'])}"
+          f"   trafilatura {pct(theirs['kept'], theirs['kept_total'])}")
+    print(f"  leaked  ours {pct(mine['leaked'], mine['leaked_total'])}"
+          f"   trafilatura {pct(theirs['leaked'], theirs['leaked_total'])}")
+    print(f"  time    ours {ms_ours:.1f} ms/page (whole extract_page)"
+          f"   trafilatura {ms_base:.1f} ms/page   ratio {ms_ours / ms_base:.2f}")
+    if show_misses:
+        for line in mine["misses"]:
+            print("    ours", line)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--misses", action="store_true", help="list every page we get wrong")
+    parser.add_argument("--only", choices=("dates", "text"))
+    parser.add_argument("--limit", type=int, default=None, help="first N pages of each set")
+    parser.add_argument("--set", choices=("realworld", "html"), default=None)
+    args = parser.parse_args(argv)
+    corpus = corpus_dir()
+    if not (corpus / "realworld").exists():
+        print(f"corpus not found at {corpus} (set CRPV_CORPUS): nothing measured")
+        return 0
+    dated_html, texts_html = html_pages(corpus)
+    if args.only != "text":
+        if args.set != "html":
+            run_dates("realworld", realworld_pages(corpus, "dates", args.limit), args.misses)
+        if args.set != "realworld":
+            run_dates("html", dated_html[:args.limit], args.misses)
+    if args.only != "dates":
+        if args.set != "html":
+            run_text("realworld", realworld_pages(corpus, "text", args.limit), args.misses)
+        if args.set != "realworld":
+            run_text("html", texts_html[:args.limit], args.misses)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
