@@ -1,15 +1,19 @@
-"""Run the public portal: Datasette over the published copy, restarted when a new copy lands.
+"""Run the public portal: Datasette over the harvest database, publications applied live.
 
-The published file is opened immutable (fast counts from the inspect file, no locking), so
-a running Datasette would keep serving stale counts after a new publication. `serve` therefore
-runs `datasette` as a child process and restarts it when the published file changes (another
-process such as the scheduler published) or when the harvest database changes (it publishes
-itself once the harvest database has been quiet for a few seconds).
+`serve` publishes (`portail.publish.publish`: the side file of derived tables, the analyst
+views, statistics — incremental, nothing copied), then runs `datasette` as a child process
+over `publish/portail.db`, a link to the harvest database opened read-only. When the harvest
+database changes and has been quiet for a few seconds, it publishes again, in place: the
+running Datasette sees the new figures at its next query (SQLite's WAL gives every reader a
+consistent snapshot), so no connection is dropped and nothing restarts. At start-up, when a
+side file from an earlier run is there, Datasette starts at once and the first publication
+runs beside it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -18,12 +22,13 @@ import time
 from pathlib import Path
 
 from portail.publish import (
-    INSPECT_NAME, METADATA_NAME, PORTAL_DIR, default_publish_dir, portal_package, publish,
+    METADATA_NAME, PORTAL_DIR, PUBLISHED_NAME, SIDE_NAME, default_publish_dir, portal_package,
+    publish,
 )
 
 POLL_SECONDS = 2.0
 QUIET_SECONDS = 5.0  # a harvest writes in bursts; publish once it has been quiet this long
-MIN_REPUBLISH_SECONDS = 60.0  # and at most this often, so a long harvest causes few restarts
+MIN_REPUBLISH_SECONDS = 60.0  # and at most this often
 
 
 def _settings() -> dict:
@@ -36,11 +41,8 @@ def datasette_app(published_db: Path):
 
     published_db = Path(published_db)
     package = portal_package()
-    inspect_file = published_db.parent / INSPECT_NAME
-    inspect = json.loads(inspect_file.read_text(encoding="utf-8")) if inspect_file.exists() else None
     return Datasette(
-        immutables=[str(published_db)],
-        inspect_data=inspect,
+        files=[str(published_db)],
         metadata=package.metadata.build_metadata(),
         settings=dict(package.metadata.SETTINGS),
         template_dir=str(PORTAL_DIR / "templates"),
@@ -53,9 +55,7 @@ def datasette_command(published_db: Path, host: str = "127.0.0.1", port: int = 8
     """The `datasette` command line serving a published file (used by serve and the browser tests)."""
     published_db = Path(published_db)
     cmd = [
-        sys.executable, "-m", "datasette", "serve",
-        "-i", str(published_db),
-        "--inspect-file", str(published_db.parent / INSPECT_NAME),
+        sys.executable, "-m", "datasette", "serve", str(published_db),
         "-m", str(published_db.parent / METADATA_NAME),
         "--template-dir", str(PORTAL_DIR / "templates"),
         "--plugins-dir", str(PORTAL_DIR / "plugins"),
@@ -81,25 +81,37 @@ def _source_signature(db_path: Path) -> tuple:
     return (_signature(db_path), _signature(Path(str(db_path) + "-wal")))
 
 
+def _publish_logged(db_path: Path, publish_dir: Path) -> Path:
+    def log(figures: dict) -> None:
+        print(f"Publication : {figures['items']} éléments, {figures['sessions']} séances à venir, "
+              f"{figures['changed']} lignes dérivées modifiées, {figures['seconds']} s.", flush=True)
+    return publish(db_path, publish_dir, log=log)
+
+
 def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
           publish_dir: Path | None = None) -> None:
-    """Publish `db_path`, serve it with Datasette until Ctrl-C, republish/restart on changes."""
+    """Publish `db_path`, serve it with Datasette until Ctrl-C, republish in place on changes."""
     db_path = Path(db_path)
     publish_dir = Path(publish_dir) if publish_dir else default_publish_dir(db_path)
-    # Taken before the first copy: a harvest write that lands while Datasette starts is a
-    # change to publish, not part of the baseline.
+    # Taken before the first publication: a harvest write that lands while Datasette starts
+    # is a change to publish, not part of the baseline.
     source = _source_signature(db_path)
-    published = publish(db_path, publish_dir)
-    print(f"Portail : http://{host}:{port}/  (Ctrl-C pour arrêter ; base publiée : {published})",
+    published = publish_dir / PUBLISHED_NAME
+    ready = (published.is_symlink() and published.resolve() == db_path.resolve()
+             and (publish_dir / SIDE_NAME).exists() and (publish_dir / METADATA_NAME).exists())
+    changed_at: float | None = None
+    if ready:  # an earlier publication is there: serve it now, refresh it beside
+        changed_at = float("-inf")
+    else:
+        published = _publish_logged(db_path, publish_dir)
+    print(f"Portail : http://{host}:{port}/  (Ctrl-C pour arrêter ; base servie : {db_path})",
           flush=True)
     stop = threading.Event()
     previous = _install_stop_handlers(stop)
     child = _start(published, host, port)
-    served = _signature(published)
-    changed_at: float | None = None
-    published_at = time.monotonic()
+    published_at = time.monotonic() - (MIN_REPUBLISH_SECONDS if ready else 0)
     try:
-        while not stop.wait(POLL_SECONDS):
+        while True:
             if child.poll() is not None:
                 raise SystemExit(f"datasette stopped with exit code {child.returncode}")
             now_source = _source_signature(db_path)
@@ -109,15 +121,13 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
                   and time.monotonic() - published_at >= MIN_REPUBLISH_SECONDS):
                 changed_at, published_at = None, time.monotonic()
                 try:
-                    publish(db_path, publish_dir)
-                except Exception as exc:  # keep serving the previous copy
-                    print(f"Publication impossible ({exc}); l'ancienne copie reste servie.",
+                    _publish_logged(db_path, publish_dir)
+                    print("Nouvelle publication : en ligne sans redémarrage.", flush=True)
+                except Exception as exc:  # keep serving the previous figures
+                    print(f"Publication impossible ({exc}) ; la précédente reste en ligne.",
                           file=sys.stderr, flush=True)
-            if _signature(published) != served:
-                served = _signature(published)
-                _stop(child)
-                child = _start(published, host, port)
-                print("Nouvelle publication : portail redémarré.", flush=True)
+            if stop.wait(POLL_SECONDS):
+                break
     except KeyboardInterrupt:
         pass
     finally:
@@ -141,13 +151,13 @@ def _install_stop_handlers(stop: threading.Event) -> dict:
 def _start(published: Path, host: str, port: int) -> subprocess.Popen:
     # Its own session: a terminal Ctrl-C reaches only us, and we stop the child cleanly.
     child = subprocess.Popen(datasette_command(published, host, port), cwd=str(PORTAL_DIR.parent),
-                             start_new_session=True)
+                             start_new_session=True, env=dict(os.environ))
     _wait_listening(host, port, child)
     return child
 
 
 def _wait_listening(host: str, port: int, child: subprocess.Popen, timeout: float = 30.0) -> None:
-    """Block until the child accepts connections (so a restart has a short, bounded gap)."""
+    """Block until the child accepts connections."""
     import socket
 
     deadline = time.monotonic() + timeout

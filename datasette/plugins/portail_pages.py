@@ -17,6 +17,7 @@ if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
 from crpv_portal import DB_NAME, feeds, formatting, queries  # noqa: E402
+from crpv_portal.pool import PagePool  # noqa: E402
 
 # Harvested text is escaped by the templates; this policy is the second wall: even if some
 # markup slipped through, no inline or foreign script would run on the portal's own pages.
@@ -30,12 +31,22 @@ SECURITY_HEADERS = {
 }
 
 
-def _db(datasette):
+def _datasette_db(datasette):
     try:
         return datasette.get_database(DB_NAME)
     except KeyError:
         # Only when someone serves a file under another name: use the first real database.
         return next(db for name, db in datasette.databases.items() if name != "_internal")
+
+
+def _db(datasette) -> PagePool:
+    """The public pages' own read pool over the served file and its publication side file."""
+    pool = getattr(datasette, "_crpv_pages", None)
+    if pool is None:
+        pool = PagePool(_datasette_db(datasette).path,
+                        time_limit_ms=min(2000, datasette.setting("sql_time_limit_ms") or 2000))
+        datasette._crpv_pages = pool
+    return pool
 
 
 async def _page(datasette, request, template: str, context: dict, status: int = 200) -> Response:
@@ -90,7 +101,7 @@ async def agenda(datasette, request):
     """Upcoming events by date, with local times and places; filters as in the feeds."""
     db = _db(datasette)
     filters = queries.Filters.from_args(request.args)
-    events = await queries.upcoming_events(db, filters, limit=500)
+    events = await queries.upcoming_events(db, filters, limit=queries.AGENDA_LIMIT)
     query = urlencode(filters.as_params())
     months = Counter(event["starts_at"][:7] for event in events)  # in date order: the index
     context = {"events": events, "months": months, "filters": filters,
@@ -122,9 +133,10 @@ async def state(datasette, request):
 
 
 async def agenda_ics(datasette, request):
-    """All upcoming events as iCalendar (same filters as the agenda page)."""
+    """The upcoming sessions as iCalendar (same filters as the agenda page), at most
+    ICS_LIMIT of them: the soonest, which is what a calendar subscription shows."""
     filters = queries.Filters.from_args(request.args)
-    events = await queries.upcoming_events(_db(datasette), filters, limit=100_000)  # all of them
+    events = await queries.upcoming_events(_db(datasette), filters, limit=queries.ICS_LIMIT)
     body = feeds.build_calendar(events, _base_url(request))
     return Response(body, content_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": 'inline; filename="agenda-crpv.ics"'})
@@ -133,7 +145,7 @@ async def agenda_ics(datasette, request):
 async def news_atom(datasette, request):
     """The latest items as Atom (filters: centre, territoire, theme, type)."""
     filters = queries.Filters.from_args(request.args)
-    items = await queries.latest_items(_db(datasette), None, 50, filters)
+    items = await queries.latest_items(_db(datasette), None, queries.ATOM_LIMIT, filters)
     base = _base_url(request)
     self_url = base + request.full_path
     body = feeds.build_atom(items, base, self_url,

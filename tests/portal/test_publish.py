@@ -3,36 +3,55 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 
 from pipelines.schema import TABLES
-from portail.publish import INSPECT_NAME, METADATA_NAME, publish
+from portail.publish import METADATA_NAME, SIDE_NAME, publish
 from portail.serve import datasette_app, datasette_command
 
 
-def test_publish_is_atomic_and_named_portail(source_db, tmp_path):
-    target = publish(source_db, tmp_path)
-    first_inode = target.stat().st_ino
-    assert target.name == "portail.db"
-    again = publish(source_db, tmp_path)
-    assert again == target and target.stat().st_ino != first_inode  # replaced, not rewritten
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["portail.db", INSPECT_NAME, METADATA_NAME])  # no staging left behind
-    inspect = json.loads((tmp_path / INSPECT_NAME).read_text())
-    conn = sqlite3.connect(target)
-    assert inspect["portail"]["tables"]["items"]["count"] == conn.execute(
-        "select count(*) from items").fetchone()[0]
-    assert conn.execute("pragma journal_mode").fetchone()[0] == "delete"
-    views = {r[0] for r in conn.execute("select name from sqlite_master where type = 'view'")}
+def _harvest_rows(path) -> dict:
+    """Row count and content checksum of every table of the harvest (what publishing must keep)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    tables = [r[0] for r in conn.execute(
+        "select name from sqlite_master where type = 'table' and name in (%s)"
+        % ", ".join("?" * len(TABLES)), list(TABLES))]
+    out = {t: conn.execute(f"select count(*), total(length(quote(rowid))) from [{t}]").fetchone()
+           for t in tables}
+    out["items_hash"] = hashlib.sha256(repr(conn.execute(
+        "select * from items order by rowid").fetchall()).encode()).hexdigest()
     conn.close()
+    return out
+
+
+def test_publish_is_in_place_and_named_portail(source_db, tmp_path):
+    before = _harvest_rows(source_db)
+    target = publish(source_db, tmp_path)
+    side = tmp_path / SIDE_NAME
+    first_inode = side.stat().st_ino
+    assert target.name == "portail.db" and target.is_symlink()
+    assert target.resolve() == Path(source_db).resolve()  # served as is: nothing copied
+    again = publish(source_db, tmp_path)
+    assert again == target and side.stat().st_ino == first_inode  # updated in place
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))) == \
+        sorted(["portail.db", SIDE_NAME, METADATA_NAME])  # no staging left behind
+    conn = sqlite3.connect(side)
+    figures = dict(conn.execute("select cle, valeur from chiffres"))
+    assert conn.execute("pragma journal_mode").fetchone()[0] == "wal"  # readers never block
+    conn.close()
+    src = sqlite3.connect(source_db)
+    assert figures["total"] == src.execute(
+        "select count(*) from items where status = 'active'").fetchone()[0]
+    views = {r[0] for r in src.execute("select name from sqlite_master where type = 'view'")}
     assert views == {"vue_actualites", "vue_agenda", "vue_documents", "vue_sources"}
-    src = sqlite3.connect(source_db)  # the harvest database is left as it was
-    assert src.execute("select count(*) from sqlite_master where type = 'view'").fetchone()[0] == 0
+    assert src.execute("select count(*) from sqlite_stat1 where tbl = 'items'").fetchone()[0] > 0
     src.close()
+    assert _harvest_rows(source_db) == before  # no row of the harvest was written
 
 
 def test_publish_rejects_a_missing_database(tmp_path):
@@ -40,9 +59,9 @@ def test_publish_rejects_a_missing_database(tmp_path):
         publish(tmp_path / "absent.db", tmp_path / "out")
 
 
-def test_served_immutable_with_inspect_data(client):
+def test_served_read_only_over_the_harvest_file(client):
     db = client.ds.get_database("portail")
-    assert db.is_mutable is False and db.hash  # hash comes from the inspect file
+    assert db.is_mutable is True and db.hash is None  # live file, opened mode=ro
     settings = client.get("/-/settings.json").json()
     assert settings["suggest_facets"] is False and settings["sql_time_limit_ms"] == 3000
 
@@ -86,7 +105,22 @@ def test_csv_and_json_export(client, fixture_only):
     assert client.get("/portail/items.json?_shape=array&kind=document").json()[0]["kind"] == "document"
 
 
-def test_sql_is_read_only(client):
+def test_public_sql_is_off_by_default(client, monkeypatch):
+    monkeypatch.delenv("CRPV_PUBLIC_SQL", raising=False)
+    response = client.get("/portail.json", params={"sql": "select 1 as un"})
+    assert response.status_code == 403
+    assert "requêtes SQL libres sont désactivées" in response.json()["error"]
+    page = client.get("/portail", params={"sql": "select 1 as un"})
+    assert page.status_code == 403 and '<html lang="fr">' in page.text
+    assert "select 1" not in page.text  # the SQL is never echoed back
+    assert client.get("/portail/items", params={"_where": "1=1"}).status_code == 403
+    # Canned queries and the JSON API of tables stay open.
+    assert client.get("/portail/dernieres_actualites.json").status_code == 200
+    assert client.get("/portail/items.json?_size=1").status_code == 200
+
+
+def test_sql_is_read_only(client, monkeypatch):
+    monkeypatch.setenv("CRPV_PUBLIC_SQL", "on")
     response = client.get("/portail.json", params={"sql": "delete from items"})
     assert response.status_code == 400
     count = client.get("/portail.json", params={"sql": "select count(*) as n from items",
@@ -96,8 +130,8 @@ def test_sql_is_read_only(client):
 
 def test_datasette_command_serves_the_published_file(published):
     cmd = datasette_command(published, port=8123)
-    assert cmd[cmd.index("-i") + 1] == str(published)
-    assert "--inspect-file" in cmd and "--plugins-dir" in cmd and "--template-dir" in cmd
+    assert cmd[cmd.index("serve") + 1] == str(published) and "-i" not in cmd  # mutable, read-only
+    assert "-m" in cmd and "--plugins-dir" in cmd and "--template-dir" in cmd
     assert cmd[cmd.index("--port") + 1] == "8123"
     assert ["--setting", "suggest_facets", "false"] == cmd[cmd.index("suggest_facets") - 1:
                                                           cmd.index("suggest_facets") + 2]

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import signal
 import socket
 import subprocess
 import sys
 import time
-import urllib.parse
 import urllib.request
 
 import sqlite_utils
 
 from .fixture_db import build_fixture_db
 
-COUNT_SQL = "select count(*) as n from items"
+NEWS = "/portail/dernieres_actualites.json?_shape=array"  # from the publication's side file
 
 
 def _free_port() -> int:
@@ -25,13 +25,17 @@ def _free_port() -> int:
 
 
 def _count(port: int) -> int | None:
-    url = f"http://127.0.0.1:{port}/portail.json?" + urllib.parse.urlencode(
-        {"sql": COUNT_SQL, "_shape": "array"})
+    """Active news as published (the canned query reads the publication's side file)."""
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return json.load(response)[0]["n"]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{NEWS}", timeout=2) as response:
+            return len(json.load(response))
     except OSError:
         return None
+
+
+def _count_on(connection: http.client.HTTPConnection) -> int:
+    connection.request("GET", NEWS)
+    return len(json.loads(connection.getresponse().read()))
 
 
 def _wait_for(predicate, timeout: float) -> bool:
@@ -60,18 +64,23 @@ def test_serve_republishes_after_a_harvest_and_stops_on_ctrl_c(tmp_path):
     port = _free_port()
     proc = _serve(tmp_path, db_path, port)
     try:
-        assert _wait_for(lambda: _count(port) == 18, 30), "portal did not come up"
-        db = sqlite_utils.Database(db_path)  # a harvest adds one item
-        row = dict(next(db.query("select * from items limit 1")))
+        assert _wait_for(lambda: _count(port) == 8, 30), "portal did not come up"
+        kept = http.client.HTTPConnection("127.0.0.1", port, timeout=5)  # one keep-alive visitor
+        assert _count_on(kept) == 8
+        db = sqlite_utils.Database(db_path)  # a harvest adds one news item
+        row = dict(next(db.query("select * from items where kind = 'news' and status = 'active' "
+                                 "limit 1")))
         row.update(id="nouvel-element", url=row["url"] + "?nouveau", title="Nouvel élément")
         db["items"].insert(row)
         db.close()
-        assert _wait_for(lambda: _count(port) == 19, 30), "the new harvest was not published"
+        assert _wait_for(lambda: _count(port) == 9, 30), "the new harvest was not published"
+        assert _count_on(kept) == 9  # same connection: published in place, nothing restarted
+        kept.close()
     finally:
         proc.send_signal(signal.SIGINT)
         output = proc.communicate(timeout=20)[0].decode()
     assert proc.returncode == 0, output
-    assert "Nouvelle publication : portail redémarré." in output
+    assert "Nouvelle publication : en ligne sans redémarrage." in output
     assert _count(port) is None  # the datasette child stopped with it
 
 
@@ -86,14 +95,14 @@ def test_a_harvest_write_during_start_up_is_published(tmp_path):
         "    if not getattr(starting, 'done', False):\n"
         "        starting.done = True\n"
         "        db = sqlite_utils.Database(sys.argv[1])\n"
-        "        row = dict(next(db.query('select * from items limit 1')))\n"
+        "        row = dict(next(db.query(\"select * from items where kind = 'news' and status = 'active' limit 1\")))\n"
         "        row.update(id='pendant-le-demarrage', url=row['url'] + '?demarrage')\n"
         "        db['items'].insert(row)\n"
         "        db.close()\n"
         "    return child\n"
         "s._start = starting\n"))
     try:
-        assert _wait_for(lambda: _count(port) == 19, 30), "the write made during start-up was lost"
+        assert _wait_for(lambda: _count(port) == 9, 30), "the write made during start-up was lost"
     finally:
         proc.send_signal(signal.SIGINT)
         output = proc.communicate(timeout=20)[0].decode()

@@ -106,20 +106,22 @@ QUERIES = {
         "description": "Les 100 actualités les plus récentes, tous centres confondus.",
         "sql": """select coalesce(i.published_at, i.first_seen_at) as date_publication,
   coalesce(c.short_name, c.name) as centre, i.title as titre, i.url, i.themes
-from items i join centres c on c.id = i.centre_id
-where i.kind = 'news' and i.status = 'active'
-order by date_publication desc limit 100""",
+from publication.elements e join items i on i.rowid = e.item_rowid
+  join centres c on c.id = i.centre_id
+where e.kind = 'news' and i.status = 'active'
+order by e.tri desc, e.id limit 100""",
     },
     "evenements_a_venir": {
         "title": "Événements à venir",
         "description": "Séances d'événements non terminées, de la plus proche à la plus lointaine "
                        "(heures locales du lieu, avec leur décalage UTC).",
-        "sql": f"""select e.starts_at as debut, e.ends_at as fin, e.all_day as journee_entiere,
+        "sql": """select e.starts_at as debut, e.ends_at as fin, e.all_day as journee_entiere,
   e.timezone as fuseau, i.title as titre, coalesce(c.short_name, c.name) as centre,
   e.location_name as lieu, e.city as ville, i.url
-from events e join items i on i.id = e.item_id join centres c on c.id = i.centre_id
-where i.status = 'active' and {UPCOMING_SQL}
-order by datetime(coalesce(e.starts_at_utc, e.starts_at))""",
+from publication.seances s join events e on e.rowid = s.event_rowid
+  join items i on i.rowid = s.item_rowid join centres c on c.id = i.centre_id
+where s.fin >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now') and i.status = 'active'
+order by s.debut, s.titre, s.event_id""",
     },
     "documents_par_theme": {
         "title": "Documents par thème",
@@ -136,14 +138,14 @@ order by t.label, date_publication desc""",
     },
     "activite_par_centre_par_mois": {
         "title": "Activité par centre et par mois",
-        "description": "Nombre d'éléments publiés par centre, par mois et par nature.",
-        "sql": """select i.centre_id, coalesce(c.short_name, c.name) as centre,
-  substr(coalesce(i.published_at, i.first_seen_at), 1, 7) as mois,
-  sum(i.kind = 'news') as actualites, sum(i.kind = 'event') as evenements,
-  sum(i.kind = 'document') as documents, count(*) as total
-from items i join centres c on c.id = i.centre_id
-where i.status = 'active'
-group by i.centre_id, mois order by mois desc, centre""",
+        "description": "Nombre d'éléments publiés par centre, par mois et par nature "
+                       "(calculé à chaque publication).",
+        "sql": """select k.centre_id, coalesce(c.short_name, c.name) as centre, k.mois,
+  sum(case when k.kind = 'news' then k.n else 0 end) as actualites,
+  sum(case when k.kind = 'event' then k.n else 0 end) as evenements,
+  sum(case when k.kind = 'document' then k.n else 0 end) as documents, sum(k.n) as total
+from publication.cube k join centres c on c.id = k.centre_id
+group by k.centre_id, k.mois order by k.mois desc, centre""",
     },
 }
 

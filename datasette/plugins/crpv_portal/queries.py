@@ -1,15 +1,24 @@
-"""SQL behind the public pages and feeds: one async function per page, over the portail DB.
+"""SQL behind the public pages and feeds: one async function per page.
 
-Every function takes a Datasette `Database` and returns plain dicts. Only active items are
-public. "Upcoming" means not yet finished: an all-day event until the end of its last day,
-a timed event until its end (its start when it has none); SQLite's datetime() reads the
-UTC offsets stored with each time, so Paris and Martinique events compare correctly.
+Every function takes a database with Datasette's `execute(sql, params)` (the public pages'
+own pool, `pool.PagePool`) and returns plain dicts. Only active items are public.
+
+Nothing here sorts or filters on a function of the harvest's columns: lists walk the
+indexes of the publication's side file (`publication.elements` by `tri`, the stored UTC sort
+key; `publication.seances` by `debut`, upcoming meaning `fin >= now`, both computed at
+publication by `portail.publish`), then fetch the few rows shown from the harvest tables by
+rowid. Counts come from the small tables computed at publication. A search takes a bounded
+number of matches from FTS5 before joining anything, and its facets are GROUP BYs over those
+result ids. "Upcoming" keeps its meaning: an all-day event until the end of its last day in
+Paris, a timed event until its end (its start when it has none).
 """
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from normalize.search import build_match_query
@@ -17,16 +26,14 @@ from normalize.search import build_match_query
 from .formatting import MARK_CLOSE, MARK_OPEN, days_since, has_mark
 
 PORTAL_TZ = ZoneInfo("Europe/Paris")
-SEARCH_CAP = 5000  # hits considered for ranking and facets; enough for any useful query
+SEARCH_CAP = 2000  # matches ranked per full-text index; beyond, counts are lower bounds
+BROWSE_PAGES = 250  # pages offered when listing without words (newest first)
 PAGE_SIZE = 20
-
-UPCOMING = """(
-  (e.all_day = 1 and coalesce(e.ends_at, e.starts_at) >= :today)
-  or (coalesce(e.all_day, 0) = 0
-      and datetime(coalesce(e.ends_at, e.starts_at)) >= datetime(:now))
-)"""
-EVENT_ORDER = "datetime(coalesce(e.starts_at_utc, e.starts_at)), i.title, e.id"
+AGENDA_LIMIT = 500
+ICS_LIMIT = 2000  # sessions in agenda.ics: about two years of a busy agenda
+ATOM_LIMIT = 50
 ITEM_DATE = "coalesce(i.published_at, i.first_seen_at)"
+_YEAR = re.compile(r"^\d{4}$")
 
 
 @dataclass
@@ -50,25 +57,33 @@ class Filters:
         return cls(get("centre"), get("territoire"), get("theme"),
                    kind if kind in ("news", "event", "document") else None, get("annee"))
 
-    def sql(self) -> tuple[str, dict]:
-        """SQL conditions over items i / centres c, and their parameters."""
+    def sql(self, alias: str = "e", with_year_range: bool = True) -> tuple[str, dict]:
+        """Conditions over a side-file row (`publication.elements` or `.seances`) and params."""
         clauses, params = [], {}
         if self.centre:
-            clauses.append("i.centre_id = :f_centre")
+            clauses.append(f"{alias}.centre_id = :f_centre")
             params["f_centre"] = self.centre
         if self.territoire:
-            clauses.append("c.territory = :f_territoire")
+            clauses.append(f"{alias}.territoire = :f_territoire")
             params["f_territoire"] = self.territoire
         if self.theme:
-            clauses.append("exists (select 1 from item_themes t where t.item_id = i.id "
+            clauses.append(f"exists (select 1 from item_themes t where t.item_id = {alias}.item_id "
+                           "and t.theme_id = :f_theme)" if alias == "s" else
+                           f"exists (select 1 from item_themes t where t.item_id = {alias}.id "
                            "and t.theme_id = :f_theme)")
             params["f_theme"] = self.theme
         if self.type:
-            clauses.append("i.kind = :f_type")
+            clauses.append(f"{alias}.kind = :f_type")
             params["f_type"] = self.type
         if self.annee:
-            clauses.append(f"substr({ITEM_DATE}, 1, 4) = :f_annee")
+            clauses.append(f"{alias}.annee = :f_annee")
             params["f_annee"] = self.annee
+            if with_year_range and _YEAR.match(self.annee):
+                # The year as written is local; its UTC sort keys lie within a day of it:
+                # a range on the indexed key first, the exact year after.
+                year = int(self.annee)
+                clauses.append(f"{alias}.tri >= :f_from and {alias}.tri < :f_to")
+                params.update(f_from=f"{year - 1}-12-31", f_to=f"{year + 1}-01-02")
         return "".join(f" and {c}" for c in clauses), params
 
     def as_params(self) -> dict:
@@ -78,11 +93,10 @@ class Filters:
                                    ("annee", self.annee)) if v}
 
 
-def now_params(now: datetime | None = None) -> dict:
-    """`now` (UTC) and `today` (Paris) for the upcoming-event condition."""
+def now_text(now: datetime | None = None) -> str:
+    """`now` in UTC as the side file writes its instants ('YYYY-MM-DDTHH:MM:SSZ')."""
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    return {"now": now.isoformat(timespec="seconds"),
-            "today": now.astimezone(PORTAL_TZ).date().isoformat()}
+    return now.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 async def rows(db, sql: str, params: dict | None = None) -> list[dict]:
@@ -103,51 +117,52 @@ ITEM_COLUMNS = f"""i.id, i.kind, i.title, i.summary, i.url, i.centre_id, i.publi
 
 async def latest_items(db, kind: str | None, limit: int = 6, filters: Filters | None = None) -> list[dict]:
     """The newest active items (of one kind when given), newest first."""
-    where, params = (filters or Filters()).sql()
+    where, params = (filters or Filters()).sql("e")
     if kind:
-        where += " and i.kind = :kind"
+        where += " and e.kind = :kind"
         params["kind"] = kind
     return await rows(db, f"""
+        with page as (
+          select e.item_rowid, e.tri from publication.elements e
+          where 1 {where} order by e.tri desc, e.id limit :limit)
         select {ITEM_COLUMNS}, i.body_html, i.updated_at, i.first_seen_at, i.last_seen_at
-        from items i join centres c on c.id = i.centre_id
-        where i.status = 'active' {where}
-        order by sort_date desc, i.id limit :limit""", {**params, "limit": limit})
+        from page p join items i on i.rowid = p.item_rowid join centres c on c.id = i.centre_id
+        where i.status = 'active'
+        order by p.tri desc, i.id""", {**params, "limit": limit})
 
 
 async def upcoming_events(db, filters: Filters | None = None, now: datetime | None = None,
                           limit: int = 1000) -> list[dict]:
     """Upcoming event sessions with their item and centre, soonest first."""
-    where, params = (filters or Filters()).sql()
+    where, params = (filters or Filters()).sql("s", with_year_range=False)
     return await rows(db, f"""
+        with page as (
+          select s.event_rowid, s.item_rowid, s.debut, s.titre, s.event_id
+          from publication.seances s
+          where s.fin >= :now {where} order by s.debut, s.titre, s.event_id limit :limit)
         select e.id as event_id, e.starts_at, e.ends_at, e.all_day, e.timezone,
           e.location_name, e.address, e.postcode, e.city, e.online, e.event_type,
           {ITEM_COLUMNS}, i.first_seen_at, i.last_seen_at, c.timezone as centre_timezone
-        from events e join items i on i.id = e.item_id join centres c on c.id = i.centre_id
-        where i.status = 'active' and {UPCOMING} {where}
-        order by {EVENT_ORDER} limit :limit""", {**params, **now_params(now), "limit": limit})
+        from page p join events e on e.rowid = p.event_rowid join items i on i.rowid = p.item_rowid
+          join centres c on c.id = i.centre_id
+        where i.status = 'active'
+        order by p.debut, p.titre, p.event_id""", {**params, "now": now_text(now), "limit": limit})
 
 
 async def counts(db) -> dict:
     """Counts shown on the home page: centres, active items by kind, last harvest."""
-    by_kind = {r["kind"]: r["n"] for r in await rows(
-        db, "select kind, count(*) as n from items where status = 'active' group by kind")}
-    centres = (await one(db, "select count(*) as n from centres"))["n"]
-    last = await one(db, "select max(finished_at) as at from harvest_runs "
-                         "where status = 'completed'")
-    at = last["at"] if last else None
-    if not at:  # the pipeline also records the end of each harvest in meta
-        meta = await one(db, "select value from meta where key = 'last_harvest_at'")
-        at = meta["value"] if meta else None
-    return {"centres": centres, "by_kind": by_kind, "total": sum(by_kind.values()),
-            "last_harvest": at}
+    found = {r["cle"]: r["valeur"] for r in await rows(db, "select cle, valeur from publication.chiffres")}
+    by_kind = {k: found.get(k) or 0 for k in ("news", "event", "document") if found.get(k)}
+    return {"centres": found.get("centres") or 0, "by_kind": by_kind,
+            "total": found.get("total") or 0, "last_harvest": found.get("derniere_moisson")}
 
 
 async def centres(db) -> list[dict]:
     """All centres, by name, with their number of active items."""
     return await rows(db, """
-        select c.*, (select count(*) from items i where i.centre_id = c.id
-                     and i.status = 'active') as items
-        from centres c order by coalesce(c.short_name, c.name) collate nocase""")
+        select c.*, coalesce(k.elements, 0) as items
+        from centres c left join publication.centres_chiffres k on k.centre_id = c.id
+        order by coalesce(c.short_name, c.name) collate nocase""")
 
 
 async def filter_choices(db) -> dict:
@@ -174,17 +189,17 @@ async def item_page(db, item_id: str) -> dict | None:
         select t.id, t.label from item_themes it join themes t on t.id = it.theme_id
         where it.item_id = :id order by coalesce(it.score, 0) desc, t.label""", {"id": item_id})
     item["events"] = await rows(db, "select * from events e where e.item_id = :id "
-                                    f"order by datetime(coalesce(e.starts_at_utc, e.starts_at))",
-                                {"id": item_id})
+                                    "order by datetime(coalesce(e.starts_at_utc, e.starts_at)) "
+                                    "limit 200", {"id": item_id})
     item["documents"] = await rows(db, "select id, file_url, media_type, size_bytes, pages, title, "
-                                       "error from documents where item_id = :id order by file_url",
-                                   {"id": item_id})
+                                       "error from documents where item_id = :id order by file_url "
+                                       "limit 50", {"id": item_id})
     item["related"] = []
     if item["cluster_id"]:
         item["related"] = await rows(db, f"""
             select {ITEM_COLUMNS} from items i join centres c on c.id = i.centre_id
             where i.cluster_id = :cluster and i.id != :id and i.status = 'active'
-            order by sort_date""", {"cluster": item["cluster_id"], "id": item_id})
+            order by sort_date limit 50""", {"cluster": item["cluster_id"], "id": item_id})
     return item
 
 
@@ -200,38 +215,48 @@ async def centre_page(db, centre_id: str) -> dict | None:
     return centre
 
 
+ERRORS_SHOWN = 5
+
+
 async def sources_state(db, only: str | None = None) -> list[dict]:
     """Per centre: last successful harvest, last run and its errors, items by kind, newest item."""
     where = "where c.id = :only" if only else ""
+    params = {"only": only} if only else {}
     centres_rows = await rows(db, f"""
         select c.id, c.name, coalesce(c.short_name, c.name) as short_name, c.url, c.territory,
-          (select max(finished_at) from harvest_runs r where r.centre_id = c.id
-             and r.status = 'completed') as last_success,
-          (select max(first_seen_at) from items i where i.centre_id = c.id) as last_new_item,
-          (select max(published_at) from items i where i.centre_id = c.id
-             and i.status = 'active') as last_published
-        from centres c {where} order by coalesce(c.short_name, c.name) collate nocase""",
-        {"only": only} if only else {})
-    kinds = await rows(db, "select centre_id, kind, count(*) as n from items "
-                           "where status = 'active' group by centre_id, kind")
-    last_runs = await rows(db, """
-        select r.* from harvest_runs r
-        where r.id = (select r2.id from harvest_runs r2 where r2.centre_id = r.centre_id
-                      order by r2.started_at desc, r2.id desc limit 1)""")
-    errors = await rows(db, """
-        select e.centre_id, e.run_id, e.url, e.kind, e.message, e.occurred_at
-        from harvest_errors e order by e.occurred_at desc, e.id""")
-    by_centre_kind: dict[str, dict] = {}
-    for k in kinds:
-        by_centre_kind.setdefault(k["centre_id"], {})[k["kind"]] = k["n"]
+          k.derniere_reussite as last_success, k.dernier_nouveau as last_new_item,
+          k.derniere_publication as last_published, k.news, k.event, k.document
+        from centres c left join publication.centres_chiffres k on k.centre_id = c.id
+        {where} order by coalesce(c.short_name, c.name) collate nocase""", params)
+    # The last run of each centre: one index seek per centre on (centre_id, started_at).
+    last_runs = await rows(db, f"""
+        select r.* from centres c join harvest_runs r on r.id = (
+          select r2.id from harvest_runs r2 where r2.centre_id = c.id
+          order by r2.started_at desc, r2.id desc limit 1) {where}""", params)
+    errors = await rows(db, f"""
+        with last as (
+          select c.id as centre_id, (select r2.run_id from harvest_runs r2 where r2.centre_id = c.id
+             order by r2.started_at desc, r2.id desc limit 1) as run_id
+          from centres c {where}),
+        numbered as (
+          select e.centre_id, e.run_id, e.url, e.kind, e.message, e.occurred_at,
+            row_number() over (partition by e.centre_id order by e.occurred_at desc, e.id) as n,
+            count(*) over (partition by e.centre_id) as total
+          from last l join harvest_errors e on e.run_id = l.run_id and e.centre_id = l.centre_id)
+        select * from numbered where n <= {ERRORS_SHOWN} order by centre_id, n""", params)
     run_by_centre = {r["centre_id"]: r for r in last_runs}
+    errors_by_centre: dict[str, list[dict]] = {}
+    for e in errors:
+        errors_by_centre.setdefault(e["centre_id"], []).append(e)
     today = datetime.now(PORTAL_TZ).date()
     for c in centres_rows:
-        c["by_kind"] = by_centre_kind.get(c["id"], {})
+        c["by_kind"] = {k: c.pop(k) for k in ("news", "event", "document") if c.get(k)}
+        for k in ("news", "event", "document"):
+            c.pop(k, None)
         run = run_by_centre.get(c["id"])
         c["last_run"] = run
-        c["errors"] = [e for e in errors if run and e["centre_id"] == c["id"]
-                       and e["run_id"] == run["run_id"]]
+        c["errors"] = errors_by_centre.get(c["id"], []) if run else []
+        c["errors_total"] = c["errors"][0]["total"] if c["errors"] else 0
         c["days_since_new"] = days_since(c["last_new_item"], today)
         c["health"] = ("jamais" if run is None else
                        "erreur" if run["status"] != "completed" else
@@ -248,121 +273,193 @@ class SearchResult:
     facets: dict[str, list[dict]]
     page: int
     pages: int
-    capped: bool = False  # more hits than SEARCH_CAP: counts are lower bounds
+    capped: bool = False  # more matches than SEARCH_CAP: counts are lower bounds
 
 
 async def search(db, query: str, filters: Filters, page: int = 1) -> SearchResult:
-    """Ranked full-text search over items and PDF text, with facets and snippets."""
+    """Full-text search over items and PDF text, with facets and snippets; or, without
+    words, every item newest first with exact facets from the publication's counts."""
     match = build_match_query(query)
     match_docs = build_match_query(query, stems_column=None)
-    facet_cols = f"""i.id, i.kind, i.centre_id, coalesce(c.short_name, c.name) as centre_short,
-        c.territory, substr({ITEM_DATE}, 1, 4) as year,
-        (select group_concat(theme_id, ' ') from item_themes t where t.item_id = i.id) as theme_ids"""
-    where, fparams = filters.sql()  # filters in SQL so the cap applies to the filtered set
-    if match:
-        candidates = await rows(db, f"""
-            with hits as (
-              select i.id as item_id, bm25(items_fts, 10.0, 5.0, 1.0, 2.0) as score
-              from items_fts join items i on i.rowid = items_fts.rowid
-              where items_fts match :match
-              union all
-              select d.item_id, bm25(documents_fts, 5.0, 1.0) + 0.5 as score
-              from documents_fts join documents d on d.rowid = documents_fts.rowid
-              where documents_fts match :match_docs
-            ), ranked as (select item_id, min(score) as score from hits group by item_id)
-            select {facet_cols}, r.score from ranked r
-              join items i on i.id = r.item_id join centres c on c.id = i.centre_id
-            where i.status = 'active' {where}
-            order by r.score, {ITEM_DATE} desc limit {SEARCH_CAP}""",
-            {"match": match, "match_docs": match_docs or match, **fparams})
-    else:
-        candidates = await rows(db, f"""
-            select {facet_cols} from items i join centres c on c.id = i.centre_id
-            where i.status = 'active' {where}
-            order by {ITEM_DATE} desc, i.id limit {SEARCH_CAP}""", fparams)
-    selected = [r for r in candidates if _keep(r, filters)]
-    facets = _facets(selected)
-    theme_labels = {t["id"]: t["label"] for t in await rows(db, "select id, label from themes")}
-    for value in facets["theme"]:
-        value["label"] = theme_labels.get(value["value"], value["value"])
-    pages = max(1, -(-len(selected) // PAGE_SIZE))
+    if not match:
+        return await _browse(db, query, filters, page)
+    where, fparams = filters.sql("e", with_year_range=False)
+    params = {"match": match, "match_docs": match_docs or match, "cap": SEARCH_CAP, **fparams}
+    # FTS5 walks its matches newest rowid first and stops at the cap; the filters are checked
+    # on the compact side-file row of each match (the CROSS JOIN keeps FTS5 the outer loop);
+    # bm25 is computed for the rows kept only.
+    found = await rows(db, f"""
+        select f.rowid as item_rowid, bm25(items_fts, 10.0, 5.0, 1.0, 2.0) as score
+        from items_fts f cross join publication.elements e on e.item_rowid = f.rowid
+        where items_fts match :match {where}
+        order by f.rowid desc limit :cap""", params)
+    found_docs = await rows(db, f"""
+        select e.item_rowid, bm25(documents_fts, 5.0, 1.0) + 0.5 as score
+        from documents_fts f cross join documents d on d.rowid = f.rowid
+          cross join publication.elements e on e.id = d.item_id
+        where documents_fts match :match_docs {where}
+        order by f.rowid desc limit :cap""", params)
+    capped = len(found) >= SEARCH_CAP or len(found_docs) >= SEARCH_CAP
+    best: dict[int, float] = {}
+    for r in found + found_docs:
+        score = best.get(r["item_rowid"])
+        if score is None or r["score"] < score:
+            best[r["item_rowid"]] = r["score"]
+    ids = list(best)
+    keys = {r["item_rowid"]: r for r in await rows(db, """
+        select e.item_rowid, e.id, e.tri from publication.elements e
+        where e.item_rowid in (select value from json_each(:ids))""", {"ids": json.dumps(ids)})}
+    ranked = sorted((k for k in ids if k in keys),
+                    key=lambda k: (best[k], _desc(keys[k]["tri"]), keys[k]["id"]))
+    facets = await _facets_of_ids(db, ranked)
+    total = len(ranked)
+    pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    window = selected[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    hits = await _hydrate(db, [r["id"] for r in window], match, match_docs)
-    return SearchResult(query, match, len(selected), hits, facets, page, pages,
-                        capped=len(candidates) >= SEARCH_CAP)
+    window = ranked[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    hits = await _hydrate(db, window, match, match_docs)
+    return SearchResult(query, match, total, hits, facets, page, pages, capped=capped)
 
 
-def _keep(row: dict, f: Filters) -> bool:
-    themes = (row["theme_ids"] or "").split()
-    return ((not f.centre or row["centre_id"] == f.centre)
-            and (not f.territoire or row["territory"] == f.territoire)
-            and (not f.type or row["kind"] == f.type)
-            and (not f.annee or row["year"] == f.annee)
-            and (not f.theme or f.theme in themes))
+def _desc(text: str) -> tuple:
+    """A key that sorts strings in reverse order (newest `tri` first after the score)."""
+    return tuple(-ord(ch) for ch in text)
 
 
-def _facets(selected: list[dict]) -> dict[str, list[dict]]:
-    """Counts per centre, territory, kind, theme and year over the filtered hits."""
-    counters: dict[str, dict] = {k: {} for k in ("centre", "territoire", "type", "theme", "annee")}
-    labels: dict[tuple, str] = {}
-    for r in selected:
-        pairs = [("centre", r["centre_id"], r["centre_short"]),
-                 ("territoire", r["territory"], r["territory"]),
-                 ("type", r["kind"], r["kind"]), ("annee", r["year"], r["year"])]
-        pairs += [("theme", t, t) for t in (r["theme_ids"] or "").split()]
-        for name, value, label in pairs:
-            if value:
-                counters[name][value] = counters[name].get(value, 0) + 1
-                labels[(name, value)] = label
-    out = {}
-    for name, counter in counters.items():
-        order = (lambda kv: kv[0]) if name == "annee" else (lambda kv: (-kv[1], kv[0]))
-        items = sorted(counter.items(), key=order, reverse=(name == "annee"))
-        out[name] = [{"value": v, "count": n, "label": labels[(name, v)]} for v, n in items]
+FACET_ORDER = ("centre", "territoire", "type", "theme", "annee")
+
+
+def _facet_lists(counted: list[dict], labels: dict[tuple, str]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {name: [] for name in FACET_ORDER}
+    for r in counted:
+        if r["valeur"] is None or r["valeur"] == "":
+            continue
+        name, value = r["facette"], r["valeur"]
+        out[name].append({"value": value, "count": r["n"],
+                          "label": labels.get((name, value), value)})
+    for name, values in out.items():
+        if name == "annee":
+            values.sort(key=lambda v: v["value"], reverse=True)
+        else:
+            values.sort(key=lambda v: (-v["count"], v["value"]))
     return out
 
 
-async def _hydrate(db, ids: list[str], match: str | None, match_docs: str | None) -> list[dict]:
+async def _labels(db) -> dict[tuple, str]:
+    labels = {("centre", r["id"]): r["label"] for r in await rows(
+        db, "select id, coalesce(short_name, name) as label from centres")}
+    labels.update({("theme", r["id"]): r["label"] for r in await rows(
+        db, "select id, label from themes")})
+    return labels
+
+
+async def _facets_of_ids(db, item_rowids: list[int]) -> dict[str, list[dict]]:
+    """Facet counts over the result ids: one GROUP BY per facet on the side-file rows."""
+    counted = await rows(db, """
+        with r as (select e.* from publication.elements e
+                   where e.item_rowid in (select value from json_each(:ids)))
+        select 'centre' as facette, centre_id as valeur, count(*) as n from r group by centre_id
+        union all select 'territoire', territoire, count(*) from r group by territoire
+        union all select 'type', kind, count(*) from r group by kind
+        union all select 'annee', annee, count(*) from r group by annee
+        union all select 'theme', t.theme_id, count(*) from r join item_themes t on t.item_id = r.id
+          group by t.theme_id""", {"ids": json.dumps(item_rowids)})
+    return _facet_lists(counted, await _labels(db))
+
+
+async def _browse(db, query: str, filters: Filters, page: int) -> SearchResult:
+    """No words to search: every matching item, newest first; exact totals and facets from
+    the counts computed at publication (a GROUP BY over at most a few thousand rows)."""
+    facets = await _cube_facets(db, filters)
+    total = sum(v["count"] for v in facets["type"])
+    pages = max(1, min(BROWSE_PAGES, -(-total // PAGE_SIZE)))
+    page = min(max(page, 1), pages)
+    ewhere, eparams = filters.sql("e")
+    window = await rows(db, f"""
+        select e.item_rowid from publication.elements e where 1 {ewhere}
+        order by e.tri desc, e.id limit :limit offset :offset""",
+        {**eparams, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
+    hits = await _hydrate(db, [r["item_rowid"] for r in window], None, None)
+    return SearchResult(query, None, total, hits, facets, page, pages, capped=False)
+
+
+async def _cube_facets(db, filters: Filters) -> dict[str, list[dict]]:
+    """Facets of every item matching `filters`, from `publication.cube*` (exact counts)."""
+    conditions, params = [], {}
+    for name, column in (("centre", "centre_id"), ("territoire", "territoire"), ("type", "kind")):
+        value = getattr(filters, name)
+        if value:
+            conditions.append(f"{column} = :{name}")
+            params[name] = value
+    if filters.theme:
+        params["theme"] = filters.theme
+        year_column = "annee"
+        source = "publication.cube_themes where theme_id = :theme"
+        themes_source = "publication.cube_paires where theme_id = :theme"
+        theme_column = "autre_theme"
+    else:
+        year_column = "substr(mois, 1, 4)"
+        source = "publication.cube where 1"
+        themes_source = "publication.cube_themes where 1"
+        theme_column = "theme_id"
+    if filters.annee:
+        params["annee"] = filters.annee
+    where = "".join(f" and {c}" for c in conditions)
+    year_where = f" and {year_column} = :annee" if filters.annee else ""
+    theme_year_where = " and annee = :annee" if filters.annee else ""
+    counted = await rows(db, f"""
+        with k as (select centre_id, territoire, kind, {year_column} as annee, n
+                   from {source} {where} {year_where})
+        select 'centre' as facette, centre_id as valeur, sum(n) as n from k group by centre_id
+        union all select 'territoire', territoire, sum(n) from k group by territoire
+        union all select 'type', kind, sum(n) from k group by kind
+        union all select 'annee', annee, sum(n) from k group by annee
+        union all select 'theme', {theme_column}, sum(n) from {themes_source} {where}
+          {theme_year_where} group by {theme_column}""", params)
+    return _facet_lists(counted, await _labels(db))
+
+
+async def _hydrate(db, item_rowids: list[int], match: str | None, match_docs: str | None) -> list[dict]:
     """Full rows for one page of hits, in order, with highlighted title and snippet."""
-    if not ids:
+    if not item_rowids:
         return []
     marks = {"a": MARK_OPEN, "b": MARK_CLOSE}
-    placeholders = ", ".join(f":id{n}" for n in range(len(ids)))
-    id_params = {f"id{n}": v for n, v in enumerate(ids)}
-    found = {r["id"]: r for r in await rows(db, f"""
-        select {ITEM_COLUMNS} from items i join centres c on c.id = i.centre_id
-        where i.id in ({placeholders})""", id_params)}
+    ids = {"ids": json.dumps(item_rowids)}
+    found = {r["rowid"]: r for r in await rows(db, f"""
+        select i.rowid, {ITEM_COLUMNS} from items i join centres c on c.id = i.centre_id
+        where i.rowid in (select value from json_each(:ids))""", ids)}
     snippets: dict[str, dict] = {}
     if match:
-        for r in await rows(db, f"""
-            select i.id, highlight(items_fts, 0, :a, :b) as title_hl,
+        for r in await rows(db, """
+            select f.rowid, highlight(items_fts, 0, :a, :b) as title_hl,
               snippet(items_fts, 1, :a, :b, '…', 24) as summary_snip,
               snippet(items_fts, 2, :a, :b, '…', 24) as body_snip
-            from items_fts join items i on i.rowid = items_fts.rowid
-            where items_fts match :match and i.id in ({placeholders})""",
-                {**marks, **id_params, "match": match}):
-            snippets[r["id"]] = r
-        for r in await rows(db, f"""
+            from items_fts f
+            where items_fts match :match and f.rowid in (select value from json_each(:ids))""",
+                {**marks, **ids, "match": match}):
+            snippets[r["rowid"]] = r
+        item_ids = {f["id"]: rowid for rowid, f in found.items()}
+        for r in await rows(db, """
             select d.item_id, snippet(documents_fts, 1, :a, :b, '…', 24) as doc_snip
-            from documents_fts join documents d on d.rowid = documents_fts.rowid
-            where documents_fts match :match and d.item_id in ({placeholders})""",
-                {**marks, **id_params, "match": match_docs or match}):
-            snippets.setdefault(r["item_id"], {})["doc_snip"] = r["doc_snip"]
-    next_sessions = {r["item_id"]: r for r in await rows(db, f"""
+            from documents_fts f cross join documents d on d.rowid = f.rowid
+            where documents_fts match :match and f.rowid in (
+              select d2.rowid from documents d2 where d2.item_id in (select value from json_each(:item_ids)))""",
+                {**marks, "item_ids": json.dumps(list(item_ids)), "match": match_docs or match}):
+            snippets.setdefault(item_ids.get(r["item_id"]), {})["doc_snip"] = r["doc_snip"]
+    next_sessions = {r["item_id"]: r for r in await rows(db, """
         select e.item_id, e.starts_at, e.ends_at, e.all_day, e.timezone from events e
-        where e.item_id in ({placeholders})
-        order by datetime(coalesce(e.starts_at_utc, e.starts_at)) desc""", id_params)}
+        where e.item_id in (select i.id from items i where i.rowid in (select value from json_each(:ids)))
+        order by datetime(coalesce(e.starts_at_utc, e.starts_at)) desc""", ids)}
     hits = []
-    for item_id in ids:
-        item = found.get(item_id)
+    for rowid in item_rowids:
+        item = found.get(rowid)
         if item is None:
             continue
-        snip = snippets.get(item_id, {})
+        item.pop("rowid", None)
+        snip = snippets.get(rowid, {})
         item["title_hl"] = snip.get("title_hl")
         item["snippet"] = next((s for s in (snip.get("body_snip"), snip.get("summary_snip"),
                                             snip.get("doc_snip")) if has_mark(s)), None)
         item["snippet_from_pdf"] = item["snippet"] is not None and item["snippet"] == snip.get("doc_snip")
-        item["session"] = next_sessions.get(item_id)
+        item["session"] = next_sessions.get(item["id"])
         hits.append(item)
     return hits
