@@ -22,7 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 import sqlite_utils  # noqa: E402
 
-from mirror.compare import format_table, group_by_centre, score_centre, summarize  # noqa: E402
+from mirror.compare import (format_table, group_by_centre, score_centre, score_relay_groups,  # noqa: E402
+                            summarize)
 from mirror.generate import generate  # noqa: E402
 from mirror.server import MirrorServer  # noqa: E402
 from portail.demo import harvest_subprocess  # noqa: E402
@@ -88,7 +89,12 @@ def main() -> int:
           f"(recall {summary['themes_recall']:.1%}), {themes.get('given', 0)} given "
           f"(precision {summary['themes_precision']:.1%})")
     print("mistakes: " + ", ".join(f"{k} {summary[k]}" for k in
-                                   ("missing", "wrong_kind", "duplicates", "wrong_title", "wrong_events", "wrong_pages", "extra")))
+                                   ("missing", "wrong_kind", "duplicates", "wrong_title", "wrong_published",
+                                    "wrong_events", "wrong_pages", "extra")))
+    relays = score_relay_groups(db, truth, origins)
+    print(f"relay groups: {relays['groups']} groups, {relays['truth_pairs']} pairs; clusters put "
+          f"{relays['found_pairs']} pairs together, {relays['agreed']} right (pairwise precision "
+          f"{relays['precision']:.1%}, recall {relays['recall']:.1%})")
     first, second, light = runs
     print(f"run 1: {timings[0]:.1f} s, {first['requests']} requests, {first['bytes'] / 1e6:.2f} MB, "
           f"{items} items, {first['requests'] / max(items, 1):.2f} requests per item")

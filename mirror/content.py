@@ -369,14 +369,24 @@ SERIES = {
 
 OPENINGS = [
     "Dans le cadre de son programme de travail {year}, {centre} a réuni les professionnels de la politique de la ville autour de {subj}.",
-    "À {city}, dans le quartier {qpv}, les acteurs locaux travaillent depuis plusieurs mois sur {subj}.",
-    "{Subj} : le sujet revient régulièrement dans les échanges avec les chefs de projet politique de la ville du territoire.",
+    "À {city}, dans le quartier {qpv}, les acteurs locaux travaillent depuis plusieurs mois sur ce dossier.",
+    "{Subj} : le sujet revient régulièrement dans les échanges avec les équipes de terrain du territoire.",
     "Les équipes de {centre} accompagnent les collectivités et leurs partenaires sur {subj}.",
+    "En {month}, une cinquantaine de personnes se sont retrouvées à {city} pour parler de {subj}.",
+    "C'est une demande qui remonte souvent du terrain : mieux outiller les acteurs sur ces questions.",
+    "{person}, {role}, le reconnaît volontiers : à {city}, rien n'allait de soi au départ.",
+    "Que retenir de {n} mois de travail sur {subj} à {city} ? Quelques enseignements, et beaucoup de questions.",
+    "Avec {partner}, {centre} a lancé une démarche d'accompagnement sur {subj}.",
+    "Le quartier {qpv}, à {city}, sert depuis l'an dernier de terrain d'expérimentation.",
+    "Plusieurs villes du territoire ont sollicité {centre} sur le sujet ; voici ce qu'il faut en retenir.",
+    "Il a fallu près de deux ans pour que {subj} trouve sa place dans les priorités locales à {city}.",
 ]
 
-# Theme-neutral sentences: they must not suggest a theme the item is not about.
+# Theme-neutral sentences: they must not suggest a theme the item is not about (no word of
+# data/themes.yaml's keywords). Placeholders give each item its own people, partners and
+# figures, so two different stories on one subject do not read alike.
 SENTENCES = [
-    "Les délégués du préfet, les chefs de projet et les partenaires associatifs ont partagé leurs constats.",
+    "Les représentants de l'État, les chefs de projet et les partenaires associatifs ont partagé leurs constats.",
     "Les acteurs du quartier {qpv} ont été associés dès la phase de diagnostic.",
     "Un premier bilan montre une forte mobilisation des associations de proximité.",
     "Le centre de ressources met à disposition une sélection de ressources et de retours d'expériences.",
@@ -389,79 +399,185 @@ SENTENCES = [
     "Les inscriptions sont ouvertes aux professionnels et aux bénévoles du territoire.",
     "La rencontre est gratuite, sur inscription préalable, dans la limite des places disponibles.",
     "Les intervenants ont rappelé que près de 5,3 millions de personnes vivent dans les 1 584 quartiers prioritaires.",
-    "Le projet est cofinancé par l'Agence nationale de la cohésion des territoires (ANCT).",
+    "Le projet bénéficie d'un cofinancement de l'État, via l'ANCT.",
     "Des élus, des agents de développement local et des professionnels de terrain ont témoigné de leurs pratiques.",
+    "« On avance petit à petit, mais on avance », résume {person}, {role}.",
+    "{person}, {role}, insiste sur le temps long : « Rien ne se fait en une saison. »",
+    "Selon {person}, {role}, la difficulté tient surtout à la coordination entre les intervenants.",
+    "{partner} a mis à disposition ses locaux et deux salariés pendant toute la durée du projet.",
+    "Le budget de l'action s'élève à {n2} 000 euros sur deux ans.",
+    "Une cinquantaine de questions ont été posées lors du temps d'échange qui a suivi.",
+    "La matinée s'est achevée par un déjeuner partagé préparé par {partner}.",
+    "Les premiers résultats seront présentés en {month} devant le conseil municipal.",
+    "La démarche doit être étendue à {n} autres communes du département d'ici deux ans.",
+    "Un questionnaire a été diffusé auprès de {n2}0 personnes ; plus d'un tiers y ont répondu.",
+    "Le groupe de travail se réunira de nouveau en {month}, à {city}.",
+    "Les comptes rendus des séances sont consultables sur demande.",
+    "« Nous ne partions de rien », rappelle {person}, qui suit le dossier depuis le début.",
+    "{partner} a coordonné la démarche, avec l'appui d'un cabinet d'études.",
+    "Les intervenants ont insisté sur l'importance de la continuité des financements.",
+    "Trois ateliers thématiques ont ponctué l'après-midi, chacun animé par un binôme de professionnels.",
+    "Le calendrier a dû être revu plusieurs fois, faute de salle disponible.",
+    "Une restitution publique est prévue au printemps, dans la salle polyvalente du quartier.",
+    "Les échanges se sont poursuivis de manière informelle autour d'un café.",
+    "Un guide méthodologique reprenant les étapes de la démarche est en cours de rédaction.",
+    "Les financeurs ont validé la poursuite de l'expérimentation pour une année supplémentaire.",
+    "{n} structures ont répondu présent, un chiffre en nette hausse par rapport à l'an dernier.",
+    "{person} souligne le rôle décisif des bénévoles, « sans qui rien n'aurait été possible ».",
+    "Les participants ont salué la qualité des échanges et la diversité des points de vue.",
+    "Plusieurs pistes ont été retenues, qui devront encore être chiffrées.",
+    "La convention signée en {month} fixe les engagements de chacun pour trois ans.",
+    "Faute de moyens humains, certaines actions prévues ont été reportées à l'an prochain.",
+    "La visite s'est terminée dans les locaux de {partner}, où un temps convivial était proposé.",
+    "Des vidéos tournées pendant la journée seront mises en ligne dans les prochaines semaines.",
+    "« Il faut sortir des bureaux et aller voir ce qui se passe en bas des immeubles », plaide {person}, {role}.",
+    "Un bilan chiffré sera établi à l'issue de la première année.",
+    "La salle était comble : il a fallu ajouter des chaises en dernière minute.",
+    "Les échanges ont aussi pointé des limites, notamment sur la durée des financements.",
 ]
 
-# Sentences that carry a theme, so a reader (or a classifier) can tell what the item is about.
-THEME_SENTENCES: dict[str, list[str]] = {
+# Sentences that carry a theme, so a reader can tell what the item is about. Hand-written
+# as centres and local papers phrase things, independently of the classifier's vocabulary
+# (data/themes.yaml): no keyword or acronym of that file is copied here (a test checks it),
+# so the theme figures measured on the mirror are not circular. Some words of the field
+# still occur where natural French uses them ("chômage", "bibliothèque").
+THEME_PHRASES: dict[str, list[str]] = {
     "participation": [
-        "Les conseils citoyens et les associations d'habitants ont pris part à chaque étape.",
-        "La démarche vise à renforcer le pouvoir d'agir et la participation citoyenne des habitants.",
-        "Des ateliers de concertation ont réuni une soixantaine d'habitants.",
+        "Une trentaine de résidents ont parcouru le quartier {qpv} avec les élus pour pointer ce qui ne va pas : éclairage, propreté, bancs manquants.",
+        "Les idées retenues ont été soumises au vote des riverains, qui ont choisi de financer une aire de jeux et un abri pour les jardiniers.",
+        "« Ici, on a enfin le sentiment d'être écoutés », confie une mère de famille qui siège depuis deux ans au collectif d'habitants.",
+        "Des permanences en pied d'immeuble ont permis de recueillir l'avis de ceux qui ne viennent jamais aux réunions publiques.",
+        "Le collectif des locataires a obtenu que ses propositions soient examinées lors de la prochaine réunion avec la mairie.",
+        "Pour la première fois, ce sont les habitants eux-mêmes qui ont animé la soirée de restitution devant les élus.",
+        "Les membres de l'association de quartier ont été formés à l'animation de réunions et à la prise de parole en public.",
+        "Une boîte à idées installée à la maison de quartier a recueilli plus de cent cinquante propositions en trois semaines.",
     ],
     "education_jeunesse": [
-        "La cité éducative réunit l'Éducation nationale, la ville et les associations autour des enfants et des jeunes.",
-        "Le programme de réussite éducative accompagne plus de 200 enfants et leurs familles.",
-        "Les collégiens et les lycéens du quartier ont été associés à la démarche.",
+        "Les enseignants du groupe scolaire et les animateurs du centre social se retrouvent désormais chaque mois pour suivre les élèves en difficulté.",
+        "Des étudiants bénévoles proposent de l'aide aux devoirs trois soirs par semaine dans les locaux de l'association.",
+        "Une vingtaine d'adolescents ont préparé pendant l'été un court séjour en autonomie, du budget jusqu'aux réservations.",
+        "Les parents sont invités à des cafés-rencontres pour échanger avec l'équipe du collège sur l'orientation de leurs enfants.",
+        "Un accompagnement individualisé est proposé aux élèves qui lâchent prise, avec l'accord de leur famille.",
+        "Les 16-25 ans du quartier ont désormais un lieu à eux, ouvert en soirée et le samedi, animé par deux éducateurs.",
+        "Dès la maternelle, des ateliers de langage réunissent les tout-petits et leurs parents une matinée par semaine.",
+        "Les lycéens ont rencontré des professionnels de leur quartier pour découvrir des métiers qu'ils ne connaissaient pas.",
     ],
     "sante": [
-        "Le contrat local de santé prévoit des actions de prévention et de promotion de la santé.",
-        "Les médiateurs en santé facilitent l'accès aux soins des habitants les plus éloignés.",
-        "La santé mentale des jeunes est au cœur des préoccupations des professionnels.",
+        "Une infirmière et une médiatrice tiennent une permanence chaque jeudi pour aider les familles à trouver un médecin traitant.",
+        "Le départ à la retraite de deux généralistes a laissé près de 3 000 patients sans suivi régulier dans le secteur.",
+        "Des séances de dépistage gratuit ont été proposées sur le marché, au plus près des habitants.",
+        "Les professionnels constatent une hausse de l'anxiété et du mal-être chez les adolescents depuis la crise sanitaire.",
+        "Un bus de prévention passe désormais deux fois par mois au pied des tours de {qpv}.",
+        "Les ateliers cuisine et activité physique ont attiré une quarantaine de familles sur l'année.",
+        "Le cabinet pluridisciplinaire qui ouvrira en {year} réunira généralistes, kinésithérapeutes et une sage-femme.",
+        "Faute de rendez-vous, beaucoup de familles se rendent directement aux urgences pour des soins courants.",
     ],
     "egalite_discriminations": [
-        "La lutte contre les discriminations et l'égalité entre les femmes et les hommes sont des axes transversaux du contrat.",
-        "Les formations « Valeurs de la République et laïcité » ont réuni des professionnels de terrain.",
-        "Le plan territorial de lutte contre les discriminations a été actualisé.",
+        "Des tests menés auprès d'agences immobilières ont mis en évidence des refus liés au nom ou à l'adresse des candidats.",
+        "Les femmes du quartier ont repéré les rues où elles ne se sentent pas à l'aise le soir, pour proposer des aménagements.",
+        "Un groupe de jeunes filles a obtenu l'ouverture d'un créneau qui leur est réservé au city-stade.",
+        "Les agents d'accueil ont été formés à repérer et à signaler les situations de traitement inégal.",
+        "À compétences égales, un candidat qui habite le quartier reçoit nettement moins de réponses positives qu'un autre.",
+        "Une juriste reçoit sur rendez-vous les personnes qui pensent avoir été écartées d'un poste ou d'une location en raison de leur origine.",
+        "Les associations de femmes du quartier ont organisé une journée sur la place des mères isolées dans la vie locale.",
+        "Les idées reçues sur les métiers « d'hommes » et « de femmes » ont été débattues avec les élèves de troisième.",
     ],
     "emploi_economie": [
-        "L'accès à l'emploi et le développement économique des quartiers restent des priorités.",
-        "Les entreprises du territoire se sont engagées à recruter des demandeurs d'emploi du quartier.",
-        "Les créateurs d'entreprise bénéficient d'un accompagnement renforcé.",
+        "Une vingtaine de personnes ont décroché un contrat de travail après le forum organisé à la salle des fêtes.",
+        "Les chantiers du quartier réservent une partie des heures de travail à des résidents éloignés du marché du travail.",
+        "Un incubateur installé en rez-de-chaussée aide les porteurs de projet qui veulent se lancer à leur compte.",
+        "Les employeurs du bassin ont rencontré les candidats en entretiens express, sans CV, sur la base des savoir-faire.",
+        "Le taux de chômage des moins de 26 ans y reste près de deux fois supérieur à celui de l'agglomération.",
+        "Une épicerie et un atelier de couture ont rouvert des boutiques restées vides depuis des années.",
+        "Des permis de conduire financés à moitié lèvent l'un des premiers freins au retour au travail.",
+        "Le groupement d'employeurs réunit des postes à temps partiel pour en faire de vrais temps pleins.",
     ],
     "renouvellement_urbain": [
-        "Le projet de renouvellement urbain prévoit la démolition de 300 logements et la reconstruction d'équipements.",
-        "La gestion urbaine de proximité accompagne les habitants pendant toute la durée des travaux.",
-        "Le relogement des ménages est suivi par une équipe dédiée avec les bailleurs sociaux.",
+        "Les premières barres doivent tomber au printemps, avant la construction de petits immeubles et de maisons de ville.",
+        "Les familles dont l'immeuble va disparaître sont reçues une à une pour préparer leur déménagement.",
+        "La future place centrale a été dessinée avec les riverains lors de trois ateliers sur maquette.",
+        "Pendant les travaux, une équipe de terrain veille à la propreté, aux cheminements et à l'éclairage provisoire.",
+        "Les halls d'entrée ont été refaits et les ascenseurs remplacés dans les quatre tours du secteur {qpv}.",
+        "Le nouveau parc de deux hectares remplace l'ancien parking et relie enfin le quartier au tramway.",
+        "La réhabilitation doit durer trois ans et concerne plus de 400 appartements.",
+        "Les locataires ont pu choisir entre un nouvel appartement dans le quartier ou ailleurs dans l'agglomération.",
     ],
     "pilotage_contrat_de_ville": [
-        "Le contrat de ville « Engagements Quartiers 2030 » fixe les priorités jusqu'en 2030.",
-        "L'évaluation du contrat de ville s'appuie sur les données de l'observatoire territorial.",
-        "La mobilisation du droit commun est discutée chaque année en comité de pilotage.",
+        "Les signataires se sont accordés sur une douzaine d'objectifs chiffrés, suivis chaque année.",
+        "Un tableau de bord partagé permet désormais de comparer la situation du quartier à celle du reste de la commune.",
+        "Les services de l'État et de la collectivité ont passé en revue les crédits engagés et les actions à reconduire.",
+        "Le bilan à mi-parcours souligne que les moyens ordinaires des administrations restent inégalement présents dans les quartiers.",
+        "Les élus ont validé la nouvelle programmation et les priorités retenues pour les trois prochaines années.",
+        "Les chiffres du dernier recensement montrent un revenu médian inférieur de moitié à celui de la ville.",
+        "L'appel à projets annuel a reçu 85 dossiers, pour la plupart portés par de petites associations.",
+        "Les partenaires se réunissent deux fois par an pour ajuster leur feuille de route commune.",
     ],
     "transitions": [
-        "La transition écologique des quartiers passe par la rénovation énergétique et la nature en ville.",
-        "Les conseillers numériques accompagnent les habitants dans leurs démarches en ligne.",
-        "Un jardin partagé et un atelier de réparation de vélos ont vu le jour.",
+        "Des ateliers apprennent aux familles à réduire leur facture de chauffage sans perdre en confort.",
+        "Les habitants peuvent faire réparer gratuitement leur petit électroménager lors du repair café mensuel.",
+        "Une aidante accompagne pas à pas les personnes qui n'arrivent pas à faire leurs démarches sur internet.",
+        "Des cours d'informatique pour débutants sont proposés aux retraités, du premier courriel à la prise de rendez-vous en ligne.",
+        "Des arbres ont été plantés dans le square pour le rafraîchir lors des fortes chaleurs.",
+        "Les parcelles cultivées au pied des immeubles ont produit cette année plus d'une tonne de légumes.",
+        "Une navette et des vélos en libre-service relient désormais le quartier à la zone d'activités.",
+        "Des tablettes reconditionnées ont été remises aux familles qui n'avaient aucun équipement à la maison.",
     ],
     "culture_memoire": [
-        "Les habitants ont collecté des récits et des photographies pour garder la mémoire du quartier.",
-        "Une résidence d'artistes a associé les écoles et la médiathèque.",
-        "L'éducation artistique et culturelle touche désormais toutes les écoles du quartier.",
+        "Une fresque de quarante mètres, réalisée avec les enfants du quartier, orne désormais le mur du gymnase.",
+        "Les anciens ont raconté leur arrivée dans le quartier dans les années 1960 ; leurs récits ont été enregistrés.",
+        "Une compagnie de danse est installée pour un an au cœur du quartier et ouvre ses répétitions au public.",
+        "Le festival de quartier a réuni plus de deux mille spectateurs sur trois soirées de concerts gratuits.",
+        "Des ateliers d'écriture ont donné naissance à un recueil de textes publié en fin d'année.",
+        "Un fonds de photographies anciennes a été numérisé et présenté lors d'une soirée de projection.",
+        "Les collégiens ont découvert l'opéra en coulisses avant d'assister à une représentation.",
+        "La bibliothèque de rue s'installe chaque mercredi sur la pelouse au pied des immeubles.",
     ],
     "acces_aux_droits": [
-        "La lutte contre le non-recours aux droits passe par des permanences au plus près des habitants.",
-        "L'« aller-vers » permet de toucher les publics les plus éloignés des institutions.",
-        "La maison France Services accueille les habitants pour leurs démarches administratives.",
+        "Beaucoup de familles ignorent qu'elles pourraient toucher des aides auxquelles elles ont pourtant droit.",
+        "Une bénévole aide chaque semaine à remplir les dossiers de retraite ou de prestations familiales.",
+        "Les agents vont désormais frapper aux portes pour rencontrer les personnes seules qui ne se déplacent plus.",
+        "Un guichet unique réunit en un même lieu les principaux services administratifs, sans rendez-vous le mardi.",
+        "Les dossiers incomplets ou en retard privent chaque année des centaines de ménages de leurs allocations.",
+        "Une camionnette fait la tournée des quartiers pour aider aux démarches administratives.",
+        "Les travailleurs sociaux constatent que la dématérialisation éloigne encore davantage les plus fragiles de ce qui leur est dû.",
+        "Une permanence gratuite d'avocats se tient un samedi par mois à la mairie annexe.",
     ],
     "immigration_integration": [
-        "Les ateliers sociolinguistiques facilitent l'apprentissage du français par les personnes immigrées.",
-        "Le parcours d'intégration des primo-arrivants mobilise plusieurs associations.",
-        "Les personnes réfugiées bénéficient d'un accompagnement vers le logement et l'emploi.",
+        "Des cours de conversation permettent aux nouveaux arrivants de pratiquer le français dans des situations de tous les jours.",
+        "Les femmes arrivées récemment en France suivent un parcours mêlant langue, découverte de la ville et services publics.",
+        "Les anciens travailleurs venus du Maghreb dans les années 1970 ont partagé leurs souvenirs avec des lycéens.",
+        "Des bénévoles accompagnent les familles nouvellement arrivées dans leurs démarches auprès de la préfecture.",
+        "Un imagier en huit langues a été conçu pour faciliter l'accueil des familles à la crèche.",
+        "Les hommes âgés qui vivent seuls au foyer de travailleurs reçoivent la visite régulière d'une médiatrice.",
+        "Une classe passerelle accueille les enfants allophones avant leur entrée dans une classe ordinaire.",
+        "Des parrainages entre familles installées depuis longtemps et familles nouvellement arrivées ont été organisés.",
     ],
     "developpement_territorial": [
-        "La revitalisation du centre-bourg associe commerces, habitat et services publics.",
-        "Les villes petites et moyennes disposent d'une ingénierie territoriale renforcée.",
-        "Le programme Action cœur de ville finance la rénovation des commerces du centre.",
+        "La commune de 12 000 habitants mise sur la reprise de ses rez-de-chaussée vacants et de ses logements anciens.",
+        "Les petites communes de l'intercommunalité partagent désormais un chef de projet pour monter leurs dossiers.",
+        "La rue principale a retrouvé une boulangerie, une librairie et un tiers-lieu en deux ans.",
+        "Le bourg, qui a perdu un quart de ses habitants en trente ans, veut attirer de jeunes ménages.",
+        "Des crédits régionaux et européens financent la remise en état des halles du marché.",
+        "Les élus de cette ville moyenne veulent enrayer la vacance des boutiques et la fuite vers les zones périphériques.",
+        "Une étude sur les besoins d'équipements a été menée à l'échelle du bassin de vie.",
+        "Les maires des communes voisines ont signé une charte pour coordonner l'implantation des services.",
     ],
     "securite_prevention": [
-        "Le conseil local de sécurité et de prévention de la délinquance a validé un nouveau plan d'actions.",
-        "La médiation de nuit contribue à la tranquillité publique du quartier.",
-        "La prévention de la délinquance des mineurs mobilise éducateurs et familles.",
+        "Des médiateurs sillonnent le quartier le soir pour apaiser les tensions et renouer le dialogue entre voisins.",
+        "Les rodéos motorisés empoisonnent la vie des riverains, qui réclament des réponses rapides.",
+        "Une cellule de veille réunit tous les mois la mairie, le commissariat, les gardiens d'immeuble et les éducateurs de rue.",
+        "Les halls squattés ont été réaménagés et les points de deal repoussés loin des entrées d'immeubles.",
+        "Des jeunes condamnés effectuent des heures de travaux au service de la commune plutôt qu'une peine de prison.",
+        "Les commerçants se disent rassurés depuis la mise en place de rondes régulières en fin de journée.",
+        "Un numéro dédié permet aux locataires de prévenir discrètement en cas de nuisances répétées.",
+        "Après les incidents de l'été, une marche blanche a rassemblé plusieurs centaines de personnes.",
     ],
     "outre_mer": [
-        "Les quartiers prioritaires ultramarins présentent des spécificités fortes : habitat informel, jeunesse nombreuse.",
+        "Ici, les moins de 25 ans représentent souvent plus de 40 % de la population.",
+        "Les cases en tôle construites sans permis sur les hauteurs compliquent l'accès des secours et des services.",
+        "Les coupures d'eau à répétition pèsent lourdement sur le quotidien des familles.",
+        "L'éloignement de l'Hexagone renchérit le coût des matériaux et allonge la durée des chantiers.",
+        "La saison cyclonique impose d'adapter le calendrier des travaux et les lieux d'accueil du public.",
     ],
 }
 
@@ -470,6 +586,10 @@ CLOSINGS = [
     "Retrouvez l'ensemble des ressources sur ce thème dans notre centre de documentation.",
     "Ce temps d'échange sera suivi d'une publication de capitalisation.",
     "Merci à toutes et à tous pour la qualité des échanges !",
+    "Contact : {person}, {role}.",
+    "Une prochaine séance est prévue en {month} ; nous vous en dirons plus bientôt.",
+    "Les supports présentés sont disponibles sur simple demande auprès de {centre}.",
+    "Nous remercions chaleureusement {partner} pour son accueil.",
 ]
 
 
@@ -522,17 +642,46 @@ def fill(template: str, **values: str) -> str:
     return contract(template.format(**values))
 
 
+FIRST_NAMES = ["Fatima", "Karim", "Nadia", "Jean-Marc", "Sylvie", "Moussa", "Aïcha", "Thomas",
+               "Claire", "Yannick", "Samia", "Didier", "Mélanie", "Rachid", "Sandrine", "Ibrahima",
+               "Hélène", "Youssef", "Laurence", "Mamadou", "Isabelle", "Patrick", "Leïla", "Nicolas",
+               "Béatrice", "Djamel", "Émilie", "Franck", "Zohra", "Olivier", "Marie-Josée", "Anli"]
+ROLES = ["coordinatrice du centre social", "chargé de mission à la mairie", "directrice de la maison de quartier",
+         "animateur socioculturel", "adjointe au maire", "président de l'amicale des locataires",
+         "habitante du quartier", "bénévole de longue date", "chef de service à l'agglomération",
+         "agent de développement local", "responsable associative", "chargée d'études"]
+PARTNERS = ["l'association Trait d'Union", "la régie de quartier", "le centre social La Passerelle",
+            "l'association L'Escale", "la maison de quartier Arc-en-ciel", "l'association La Boussole",
+            "le collectif Le Lien", "l'association Horizon", "la Ruche, tiers-lieu associatif",
+            "l'association Les Quatre Vents", "le centre social L'Olivier", "la fédération des centres sociaux"]
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "septembre", "octobre",
+          "novembre", "décembre"]
+
+
+def people(rng) -> dict[str, str]:
+    """An item's own cast: a person and their role, a partner, a month, a figure."""
+    return {"person": f"{rng.choice(FIRST_NAMES)} {chr(65 + rng.randrange(26))}.",
+            "role": rng.choice(ROLES), "partner": rng.choice(PARTNERS),
+            "month": rng.choice(MONTHS), "n2": str(rng.randint(12, 95)), "n": str(rng.randint(3, 12))}
+
+
 def paragraphs(rng, count: int, theme: str | None = None, closings: list[str] | None = None,
-               **values: str) -> list[str]:
+               also: str | None = None, **values: str) -> list[str]:
     """`count` paragraphs of plausible French prose about one subject and place; with
-    `theme`, some sentences name that theme's vocabulary."""
+    `theme`, some sentences say what the theme is about in plain words (THEME_PHRASES);
+    `also` adds one phrase of a second theme (overseas items)."""
+    values = {**people(rng), **values}
     out = [fill(rng.choice(OPENINGS), **values)]
-    themed = list(THEME_SENTENCES.get(theme, [])) if theme else []
+    themed = list(THEME_PHRASES.get(theme, [])) if theme else []
     rng.shuffle(themed)
+    if also and count > 1:
+        # Within the last count-1 places: it is popped into one of the middle paragraphs.
+        themed.insert(len(themed) - rng.randrange(min(count - 1, len(themed) + 1)),
+                      rng.choice(THEME_PHRASES[also]))
     for _ in range(count - 1):
-        picked = [fill(s, **values) for s in rng.sample(SENTENCES, 2)]
+        picked = [fill(s, **values) for s in rng.sample(SENTENCES, rng.randint(2, 3))]
         if themed:
-            picked.insert(rng.randrange(3), themed.pop())
+            picked.insert(rng.randrange(3), fill(themed.pop(), **values))
         else:
             picked.append(fill(rng.choice(SENTENCES), **values))
         out.append(" ".join(picked))

@@ -21,14 +21,17 @@ DEMO_ENV = {"CRPV_DOWNLOAD_DELAY": "0.02", "CRPV_MAX_CRAWL_DELAY": "0.2"}
 
 
 def ensure_mirror(root: Path = MIRROR_DIR, today: date | None = None) -> Path:
-    """Generate the mirror for `today` unless it is already there."""
-    from mirror.generate import generate
+    """Generate the mirror for `today` unless it is already there, written by this very
+    generator (its fingerprint: a hash of the mirror's sources and of the registry)."""
+    from mirror.generate import fingerprint, generate
 
     today = today or date.today()
     truth = root / "ground_truth.json"
     if truth.exists():
         try:
-            if json.loads(truth.read_text(encoding="utf-8")).get("generated_for") == today.isoformat():
+            written = json.loads(truth.read_text(encoding="utf-8"))
+            if (written.get("generated_for") == today.isoformat()
+                    and written.get("generator") == fingerprint()):
                 return root
         except (OSError, ValueError):
             pass

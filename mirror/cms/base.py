@@ -56,7 +56,7 @@ class Item:
     kind: str  # news | event | document
     title: str  # displayed plain text
     slug: str
-    published: date
+    published: date  # the local day of publication (in the centre's time zone)
     themes: list[str]
     paragraphs: list[str]
     summary: str
@@ -79,6 +79,11 @@ class Item:
     nasty: str = ""  # "script", "smart_quotes"… a real-world oddity on this page
     event_type: str = ""
     deadline: date | None = None  # "Inscription jusqu'au …": a date that is not the event's
+    published_time: time = time(10, 15)  # local wall-clock time of publication
+    subject: str = ""  # the subject phrase drawn from the content banks (not in the truth)
+    relay_group: str | None = None  # the truth's name for a relayed story (original + copies)
+    relay_edits: list[str] = field(default_factory=list)  # "intro", "short", "title", "wording"…
+    share: str = ""  # the share bar a site prints around this page's body (set by the CMS)
 
 
 @dataclass
@@ -160,6 +165,21 @@ def iso_local(d: date, t: time, tz: str) -> str:
     return datetime.combine(d, t, ZoneInfo(tz)).isoformat()
 
 
+def published_dt(item: "Item", tz: str) -> datetime:
+    """The aware local datetime of an item's publication."""
+    return datetime.combine(item.published, item.published_time, ZoneInfo(tz))
+
+
+def utc_z(moment: datetime) -> str:
+    """'2026-11-04T01:30:00Z' (Drupal's and SPIP's machine-readable dates)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def fr_clock(t: time) -> str:
+    """'21h30', '9h05', '0h40' (a publication time as French prose prints it)."""
+    return f"{t.hour}h{t.minute:02d}"
+
+
 def http_date(d: date | datetime) -> str:
     """An RFC 7231 date for Last-Modified."""
     if not isinstance(d, datetime):
@@ -167,10 +187,10 @@ def http_date(d: date | datetime) -> str:
     return format_datetime(d.astimezone(timezone.utc), usegmt=True)
 
 
-def rfc822(d: date, tz: str, hour: int = 10) -> str:
-    """An RSS pubDate at `hour` local time with the numeric offset."""
-    moment = datetime.combine(d, time(hour, 15), ZoneInfo(tz))
-    return format_datetime(moment)
+def rfc822_gmt(moment: datetime) -> str:
+    """An RSS pubDate in GMT with a numeric zone, as WordPress and Drupal print it
+    ('Wed, 04 Nov 2026 01:30:00 +0000': the UTC day, not the local one)."""
+    return format_datetime(moment.astimezone(timezone.utc)).replace("-0000", "+0000")
 
 
 def event_truth(item: Item, tz: str) -> list[dict]:
@@ -237,7 +257,11 @@ def event_prose(item: Item) -> str:
     style = item.date_style
     if s.all_day:
         if style == "et" and len(item.sessions) == 1 and (s.end - s.start).days == 1:
-            return f"Les {s.start.day} et {fr_date(s.end, year=year)}"  # "Les 14 et 15 juin"
+            if s.start.month != s.end.month:  # "Les 31 mars et 1er avril"
+                two_years = s.start.year != s.end.year
+                return f"Les {fr_date(s.start, year=two_years)} et {fr_date(s.end, year=year or two_years)}"
+            first = "1er" if s.start.day == 1 else str(s.start.day)
+            return f"Les {first} et {fr_date(s.end, year=year)}"  # "Les 14 et 15 juin"
         return range_prose(item.sessions, year=year)
     day = fr_date(s.start, weekday=True, year=year, cap=True)
     if style == "dash":
@@ -354,9 +378,12 @@ def truth_entry(item: Item, ctx: SiteContext) -> dict:
         relay = f"{item.relay_of[0]}:{item.relay_of[1].path}"
     return {
         "kind": item.kind, "path": item.path, "title": item.title,
+        # The local day, and the local datetime with the centre's UTC offset on that day.
         "published": item.published.isoformat() if item.published else None,
+        "published_at": published_dt(item, ctx.tz).isoformat() if item.published else None,
         "aliases": list(item.aliases), "events": event_truth(item, ctx.tz),
         "document": doc, "themes": list(item.themes), "relay_of": relay,
+        "relay_group": item.relay_group, "relay_edits": list(item.relay_edits),
         "place": item.place,
     }
 
@@ -378,7 +405,7 @@ def paginate(seq: list, per_page: int) -> list[list]:
 
 def newest_first(items: list[Item]) -> list[Item]:
     """Items sorted newest first (ties broken by CMS id)."""
-    return sorted(items, key=lambda i: (i.published, i.number), reverse=True)
+    return sorted(items, key=lambda i: (i.published, i.published_time, i.number), reverse=True)
 
 
 def latest(items: list[Item]) -> date:
@@ -471,3 +498,77 @@ INLINE_SCRIPT = (
     "  _paq.push(['trackPageView']); document.write('<div class=\"partage\">Partager</div>');\n"
     "</script>"
 )
+
+
+# --- share bars, as the real plugins print them ----------------------------------------
+
+SHARE_NETWORKS = [("facebook", "Facebook"), ("twitter", "X"), ("linkedin", "LinkedIn")]
+
+
+def _quoted(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text, safe="")
+
+
+def addtoany(path: str, title: str, position: str = "bottom") -> str:
+    """The AddToAny plugin's bar (WordPress "Share Buttons by AddToAny")."""
+    link = f"__ORIGIN__{esc(path)}"
+    name = _quoted(title)
+    buttons = "".join(
+        f'<a class="a2a_button_{net}" href="https://www.addtoany.com/add_to/{net}?linkurl={link}'
+        f'&amp;linkname={name}" title="{label}" rel="nofollow noopener" target="_blank"></a>'
+        for net, label in SHARE_NETWORKS + [("email", "Email")])
+    return (f'<div class="addtoany_share_save_container addtoany_content addtoany_content_{position}">'
+            f'<div class="a2a_kit a2a_kit_size_32 addtoany_list" data-a2a-url="{link}" '
+            f'data-a2a-title="{esc(title)}">{buttons}<a class="a2a_dd addtoany_share_save addtoany_share" '
+            'href="https://www.addtoany.com/share"></a></div></div>')
+
+
+def drupal_addtoany(path: str, title: str) -> str:
+    """The Drupal AddToAny module's pseudo-field inside `node__content`."""
+    link = f"__ORIGIN__{esc(path)}"
+    buttons = "".join(
+        f'<a class="a2a_button_{net}" href="https://www.addtoany.com/add_to/{net}?linkurl={link}'
+        f'&amp;linkname={_quoted(title)}" title="{label}" rel="nofollow noopener" target="_blank"></a>'
+        for net, label in SHARE_NETWORKS)
+    return (f'<span class="a2a_kit a2a_kit_size_32 addtoany_list" data-a2a-url="{link}" '
+            f'data-a2a-title="{esc(title)}">{buttons}'
+            f'<a class="a2a_dd addtoany_share" href="https://www.addtoany.com/share#url={link}'
+            f'&amp;title={_quoted(title)}"></a></span>')
+
+
+def sharedaddy(path: str, number: int) -> str:
+    """Jetpack's sharing block ("sharedaddy"), appended inside `.entry-content`."""
+    items = "".join(
+        f'<li class="share-{net}"><a rel="nofollow noopener noreferrer" data-shared="sharing-{net}-{number}" '
+        f'class="share-{net} sd-button share-icon" href="__ORIGIN__{esc(path)}?share={net}&amp;nb=1" '
+        f'target="_blank" title="Cliquez pour partager sur {label}"><span>{label}</span></a></li>'
+        for net, label in SHARE_NETWORKS)
+    items += (f'<li class="share-print"><a rel="nofollow noopener noreferrer" data-shared="" '
+              f'class="share-print sd-button share-icon" href="__ORIGIN__{esc(path)}#print" target="_blank" '
+              'title="Cliquer pour imprimer"><span>Imprimer</span></a></li><li class="share-end"></li>')
+    return ('<div class="sharedaddy sd-sharing-enabled"><div class="robots-nocontent sd-block sd-social '
+            'sd-social-icon-text sd-sharing"><h3 class="sd-title">Partager&nbsp;:</h3>'
+            f'<div class="sd-content"><ul>{items}</ul></div></div></div>')
+
+
+def share_redirects(site: "Site", path: str) -> None:
+    """Jetpack answers `?share=x` with a redirect to the network (off site)."""
+    for net, _ in SHARE_NETWORKS:
+        target = {"facebook": "https://www.facebook.com/sharer.php?u=",
+                  "twitter": "https://twitter.com/intent/tweet?url=",
+                  "linkedin": "https://www.linkedin.com/shareArticle?mini=true&url="}[net]
+        site.redirect(f"{path}?share={net}&nb=1", target + _quoted(path), 302)
+
+
+def share_words(path: str, title: str, sep: str = " | ", tag: str = "") -> str:
+    """Plain "Partager sur Facebook | Twitter | LinkedIn | Imprimer" links (home-made
+    sites, SPIP squelettes)."""
+    link = _quoted("__ORIGIN__" + path)  # "_" is unreserved: the marker survives quoting
+    attrs = f" {tag}" if tag else ""
+    parts = [f'<a href="https://www.facebook.com/sharer/sharer.php?u={link}" target="_blank"{attrs}>Partager sur Facebook</a>',
+             f'<a href="https://twitter.com/intent/tweet?url={link}&amp;text={_quoted(title)}" target="_blank"{attrs}>Twitter</a>',
+             f'<a href="https://www.linkedin.com/shareArticle?mini=true&amp;url={link}" target="_blank"{attrs}>LinkedIn</a>',
+             f'<a href="javascript:window.print()"{attrs}>Imprimer</a>']
+    return sep.join(parts)

@@ -62,6 +62,10 @@ def _stamp(d: date) -> str:
     return datetime.combine(d, time(8, 0), timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
 def calendar(ctx: SiteContext, events: list[Item], origin_path: str) -> str:
     """A VCALENDAR with one VEVENT per event (RRULE for the weekly one)."""
     tz = ctx.tz
@@ -91,8 +95,8 @@ def calendar(ctx: SiteContext, events: list[Item], origin_path: str) -> str:
             lines.append(f"DTEND;TZID={tz}:{first.end:%Y%m%d}T{end_t:%H%M%S}")
         lines += [
             f"DTSTAMP:{_stamp(ctx.today)}",
-            f"CREATED:{_stamp(item.published)}",
-            f"LAST-MODIFIED:{_stamp(item.published)}",
+            f"CREATED:{_utc(base.published_dt(item, tz))}",
+            f"LAST-MODIFIED:{_utc(base.published_dt(item, tz))}",
             f"UID:{item.number}-{first.start:%Y%m%d}-{ctx.id}@mirror.invalid",
             f"SUMMARY:{_escape(item.title)}",
             f"DESCRIPTION:{_escape(item.summary)}",

@@ -11,6 +11,8 @@ PER_PAGE = 10
 CHARSET = "iso-8859-1"
 HTML_TYPE = "text/html; charset=iso-8859-1"
 # Rubriques: number, title, what they hold.
+# Sites whose squelettes print "Partager sur Facebook / Twitter / LinkedIn / Imprimer".
+SHARE = {"profession_banlieue", "crpve"}
 RUBRIQUES = [(1, "Actualités", "news"), (2, "Agenda", "event"), (3, "Publications", "document"),
              (4, "La Lettre", "direct")]
 
@@ -94,14 +96,17 @@ class Renderer:
         if item.relay_of:
             src_id, src = item.relay_of
             parts.append(f'<p>Source : <a href="__ORIGIN:{src_id}__{esc(src.path)}" class="spip_out">article original</a></p>')
+        share = ""
+        if ctx.id in SHARE:
+            share = f'\n<div class="partage">{base.share_words(item.path, item.title, sep=" / ")}</div>'
         main = f"""<p class="arbo"><a href="__ORIGIN__/">Accueil</a> &gt; <a href="__ORIGIN__/spip.php?rubrique{rub}">{rub_title}</a></p>
 <div class="cartouche">
 <h1 class="surlignable">{esc(item.title)}</h1>
-<p class="info-publi"><abbr class="published" title="{item.published.isoformat()}T09:00:00Z">Publié le {base.fr_date(item.published)}</abbr></p>
+<p class="info-publi"><abbr class="published" title="{base.utc_z(base.published_dt(item, ctx.tz))}">Publié le {base.fr_date(item.published)}</abbr></p>
 </div>
 <div class="texte surlignable clearfix">
 {chr(10).join(parts)}
-</div>"""
+</div>{share}"""
         html = self.page(item.title, main, item.path)
         if item.nasty == "smart_quotes":
             # An editor pasted from Word: the bytes are windows-1252 though the page says latin-1.
@@ -155,7 +160,7 @@ class Renderer:
 <title>{esc(i.title)}</title>
 <link>__ORIGIN__{esc(i.path)}</link>
 <guid isPermaLink="true">__ORIGIN__{esc(i.path)}</guid>
-<dc:date>{i.published.isoformat()}T09:00:00Z</dc:date>
+<dc:date>{base.utc_z(base.published_dt(i, ctx.tz))}</dc:date>
 <dc:format>text/html</dc:format>
 <dc:language>fr</dc:language>
 <description>{esc(i.summary)}</description>

@@ -4,25 +4,25 @@ the custom post types of reseau-crpv.fr (`/evenement/`, `/publication/`)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
-
 from mirror import content
 from mirror.cms import base, ical
 from mirror.cms.base import Item, Site, SiteContext, esc, wp_esc
 
 PER_PAGE = 10
 # Per-site options: TEC = The Events Calendar; cpt = custom post types (reseau-crpv).
+# share: the sharing plugin of the site — "jetpack" (sharedaddy after the text),
+# "addtoany" (AddToAny above and below it), "wrap" (the theme's sharingContainer wraps the
+# text and its buttons, in an `article.enable-pin-share`).
 CONF = {
     "oriv": {"tec": True, "cookie": True, "pub_tax": "/type_de_doc/autres-publications/",
              "agenda_cat": "/category/agenda/"},
-    "ville_caraibe": {"tec": True},
+    "ville_caraibe": {"tec": True, "share": "jetpack"},
     "crpv_guadeloupe": {"tec": True, "cookie": True},
-    "reseau_crpv": {"cpt": True, "cookie": True},
-    "normanvilles": {"dated": True},
-    "villes_et_territoires": {"dated": True},
-    "maore_ouvoimoja": {"crawl_delay": 1},
-    "resovilles": {"cookie": True},
+    "reseau_crpv": {"cpt": True, "cookie": True, "share": "addtoany"},
+    "normanvilles": {"dated": True, "share": "jetpack"},
+    "villes_et_territoires": {"dated": True, "share": "wrap"},
+    "maore_ouvoimoja": {"crawl_delay": 1, "share": "addtoany"},
+    "resovilles": {"cookie": True, "share": "addtoany"},
 }
 CATEGORY_LABELS = {"actualites": "Actualités", "agenda": "Agenda", "publications": "Publications"}
 
@@ -77,7 +77,22 @@ def _wp_paras(paragraphs: list[str]) -> str:
 
 
 def _published_iso(item: Item, ctx: SiteContext) -> str:
-    return datetime.combine(item.published, time(10, 15), ZoneInfo(ctx.tz)).isoformat()
+    """get_the_date('c'): the local time with the site's UTC offset."""
+    return base.published_dt(item, ctx.tz).isoformat()
+
+
+def _wrap_share(body: str, item: Item, share: str) -> str:
+    """The body inside `.entry-content` with the site's share bar, where its plugin puts it."""
+    if share == "jetpack":
+        return f"{body}\n{base.sharedaddy(item.path, item.number)}"
+    if share == "addtoany":
+        return (f"{base.addtoany(item.path, item.title, 'top')}\n{body}\n"
+                f"{base.addtoany(item.path, item.title, 'bottom')}")
+    if share == "wrap":
+        buttons = base.share_words(item.path, item.title, sep=" ", tag='class="share-btn" rel="nofollow"')
+        return (f'<div class="sharingContainer"><div class="sharing-buttons"><span class="sharing-label">'
+                f'Partager :</span> {buttons}</div>\n{body}\n</div>')
+    return body
 
 
 class Renderer:
@@ -86,6 +101,7 @@ class Renderer:
         self.conf = _conf(ctx)
         self.site = Site(ctx, ctx.today)
         self.tec = bool(self.conf.get("tec"))
+        self.share = self.conf.get("share", "")
         self.cpt = bool(self.conf.get("cpt"))
         items = ctx.items
         self.events = [i for i in items if i.kind == "event"]
@@ -205,18 +221,21 @@ class Renderer:
                 f'<meta property="article:section" content="{CATEGORY_LABELS[cat]}" />\n'
                 + "\n".join(f'<meta property="article:tag" content="{esc(content.THEME_LABELS[t])}" />'
                             for t in item.themes))
-        main = f"""<article id="post-{item.number}" class="post-{item.number} {ptype} type-{ptype} status-publish format-standard hentry category-{cat}">
+        pin = " enable-pin-share" if self.share == "wrap" else ""
+        main = f"""<article id="post-{item.number}" class="post-{item.number} {ptype} type-{ptype} status-publish format-standard hentry category-{cat}{pin}">
 <header class="entry-header"><h1 class="entry-title">{wp_esc(item.title)}</h1>
 <div class="entry-meta"><span class="posted-on">Publié le <time class="entry-date published" datetime="{_published_iso(item, ctx)}">{base.fr_date(item.published)}</time></span>
 <span class="cat-links">Catégorie : <a href="__ORIGIN__/category/{cat}/" rel="category tag">{CATEGORY_LABELS[cat]}</a></span>
 {_tags_html(item, ctx)}</div></header>
 <div class="entry-content">
-{self.post_body(item)}
+{_wrap_share(self.post_body(item), item, self.share)}
 </div>
 </article>"""
         body_class = f"{ptype}-template-default single single-{ptype} postid-{item.number}"
         self.site.add(item.path, self.page(item.title, main, body_class, item.path, head),
                       modified=item.published)
+        if self.share == "jetpack":
+            base.share_redirects(self.site, item.path)
         for alias in item.aliases:
             self.site.redirect(alias, item.path)
         if item.document:
@@ -285,7 +304,7 @@ class Renderer:
 <div class="tribe-events-schedule tribe-clearfix"><h2>{self.tec_schedule(item)}</h2></div>
 <div id="post-{item.number}" class="post-{item.number} tribe_events type-tribe_events status-publish">
 <div class="tribe-events-single-event-description tribe-events-content">
-{_wp_paras(item.paragraphs)}
+{_wrap_share(_wp_paras(item.paragraphs), item, self.share)}
 </div>
 <div class="tribe-events-meta-group tribe-events-meta-group-details">{_tags_html(item, ctx)}</div>
 <div class="tribe-events-cal-links"><a class="tribe-events-ical tribe-events-button" href="__ORIGIN__{item.path}?ical=1">+ Exporter vers iCal</a></div>
@@ -301,6 +320,8 @@ class Renderer:
                       modified=item.published)
         self.site.add(f"{item.path}?ical=1", ical.calendar(ctx, [item], item.path),
                       "text/calendar; charset=utf-8", modified=item.published)
+        if self.share == "jetpack":
+            base.share_redirects(self.site, item.path)
 
     def tec_lists(self) -> None:
         """The agenda list, past events, iCal export and the month-view trap."""
@@ -383,13 +404,13 @@ class Renderer:
 <title>{title}</title>
 <link>__ORIGIN__{esc(i.path)}</link>
 <dc:creator><![CDATA[{ctx.short}]]></dc:creator>
-<pubDate>{base.rfc822(i.published, ctx.tz)}</pubDate>
+<pubDate>{base.rfc822_gmt(base.published_dt(i, ctx.tz))}</pubDate>
 <category><![CDATA[{CATEGORY_LABELS[i.category]}]]></category>
 <guid isPermaLink="false">__ORIGIN__/?p={i.number}</guid>
 <description><![CDATA[{i.summary[:200]} [&#8230;]]]></description>
 <content:encoded><![CDATA[{content}]]></content:encoded>
 </item>""")
-        build = base.rfc822(base.latest(latest), ctx.tz, hour=11)
+        build = base.rfc822_gmt(max(base.published_dt(i, ctx.tz) for i in latest))
         body = f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"
 xmlns:content="http://purl.org/rss/1.0/modules/content/"
 xmlns:dc="http://purl.org/dc/elements/1.1/"
