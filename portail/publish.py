@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 import sqlite3
 import sys
 import tempfile
@@ -47,7 +48,7 @@ PORTAL_DIR = ROOT / "datasette"
 PUBLISHED_NAME = "portail.db"      # the link Datasette serves (named portail)
 SIDE_NAME = "publication.db"       # the derived tables, attached as `publication`
 METADATA_NAME = "metadata.json"
-SIDE_SCHEMA_VERSION = "3"
+SIDE_SCHEMA_VERSION = "5"
 PARIS = ZoneInfo("Europe/Paris")
 ANALYZE_DRIFT = 0.25               # re-ANALYZE the harvest database past this change in items
 BUSY_MS = 5000                     # wait this long for a harvest's write lock, then skip
@@ -75,11 +76,12 @@ create table elements (
   item_rowid integer primary key,  -- items.rowid in the harvest database
   id text not null,                -- items.id
   centre_id text not null,
-  territoire text,                 -- centres.territory
+  territoire text not null,        -- centres.territory ('' when unknown)
   kind text not null,
   tri text not null,               -- UTC instant of coalesce(published_at, first_seen_at)
-  annee text,                      -- its year as written (the publisher's local year)
-  mois text                        -- its month as written (YYYY-MM)
+  annee text not null,             -- its year as written (the publisher's local year)
+  mois text not null,              -- its month as written (YYYY-MM)
+  themes text not null             -- its theme ids, a sorted JSON array
 );
 create unique index elements_id on elements(id);
 create index elements_tri on elements(tri, id);
@@ -92,9 +94,10 @@ create table seances (
   item_rowid integer not null,
   item_id text not null,
   centre_id text not null,
-  territoire text,
+  territoire text not null,
   kind text not null,
-  annee text,
+  annee text not null,
+  themes text not null,
   debut text not null,             -- UTC start, the agenda's order
   fin text not null,               -- UTC instant the session is over
   titre text not null              -- the agenda's second sort key
@@ -102,24 +105,28 @@ create table seances (
 create index seances_debut on seances(debut, titre, event_id);
 create index seances_centre on seances(centre_id, debut, titre, event_id);
 create index seances_territoire on seances(territoire, debut, titre, event_id);
-create index seances_fin on seances(fin);
 create table chiffres (cle text primary key, valeur);
 create table centres_chiffres (
   centre_id text primary key, elements integer, news integer, event integer, document integer,
-  dernier_nouveau text, derniere_publication text, derniere_reussite text
+  dernier_nouveau text, derniere_reussite text
 );
-create table cube (centre_id text, territoire text, kind text, mois text, n integer);
-create table cube_themes (theme_id text, centre_id text, territoire text, kind text, annee text,
-                          n integer);
-create index cube_themes_theme on cube_themes(theme_id);
-create table cube_paires (theme_id text, autre_theme text, centre_id text, territoire text,
-                          kind text, annee text, n integer);
-create index cube_paires_theme on cube_paires(theme_id);
+create table cube (centre_id text not null, territoire text not null, kind text not null,
+                   mois text not null, n integer not null,
+                   primary key (centre_id, territoire, kind, mois));
+create table cube_themes (theme_id text not null, centre_id text not null,
+                          territoire text not null, kind text not null, annee text not null,
+                          n integer not null,
+                          primary key (theme_id, centre_id, territoire, kind, annee));
+create table cube_paires (theme_id text not null, autre_theme text not null,
+                          centre_id text not null, territoire text not null, kind text not null,
+                          annee text not null, n integer not null,
+                          primary key (theme_id, autre_theme, centre_id, territoire, kind, annee));
 """
 
-ELEMENT_COLUMNS = ("item_rowid", "id", "centre_id", "territoire", "kind", "tri", "annee", "mois")
+ELEMENT_COLUMNS = ("item_rowid", "id", "centre_id", "territoire", "kind", "tri", "annee", "mois",
+                   "themes")
 SESSION_COLUMNS = ("event_rowid", "event_id", "item_rowid", "item_id", "centre_id", "territoire",
-                   "kind", "annee", "debut", "fin", "titre")
+                   "kind", "annee", "themes", "debut", "fin", "titre")
 
 
 def publish(db_path: Path, publish_dir: Path, now: datetime | None = None,
@@ -266,107 +273,172 @@ def refresh_side_file(db_path: Path, side: Path, now: datetime) -> dict:
         conn.close()
 
 
+def _temp_like(conn: sqlite3.Connection, name: str, table: str) -> None:
+    """An empty temp table with the columns and declared types of main.`table` (so that
+    comparisons with it keep their affinity and can use an index)."""
+    columns = conn.execute(f"select name, type from main.pragma_table_info('{table}') "
+                           "order by cid").fetchall()
+    conn.execute(f"drop table if exists temp.{name}")
+    conn.execute(f"create temp table {name} ("
+                 + ", ".join(f"{c} {t}" + (" primary key" if i == 0 else "")
+                             for i, (c, t) in enumerate(columns)) + ")")
+
+
 def _refresh(conn: sqlite3.Connection, now: datetime) -> dict:
-    # Every item once, compact: the scan of the harvest's fat rows happens here only.
-    conn.execute("drop table if exists temp.tous")
+    # Every item once, compact: the only scan of the harvest's fat rows. Themes are grouped
+    # once in the order of item_themes' (item_id, theme_id) key, then looked up by item id.
+    for name in ("tous", "themes_par_element", "territoires"):
+        conn.execute(f"drop table if exists temp.{name}")
+    conn.execute("create temp table themes_par_element (item_id text primary key, themes text) "
+                 "without rowid")
+    conn.execute("""insert into temp.themes_par_element
+        select item_id, json_group_array(theme_id) from (
+          select item_id, theme_id from h.item_themes order by item_id, theme_id)
+        group by item_id""")
+    conn.execute("create temp table territoires (id text primary key, territoire text) without rowid")
+    conn.execute("insert into temp.territoires select id, coalesce(territory, '') from h.centres")
     conn.execute("""
         create temp table tous as
-        select i.rowid as item_rowid, i.id, i.centre_id, c.territory as territoire, i.kind,
-          i.status, i.first_seen_at, i.published_at,
+        select i.rowid as item_rowid, i.id, i.centre_id, coalesce(t.territoire, '') as territoire,
+          i.kind, i.status, i.first_seen_at, i.published_at,
           coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', coalesce(i.published_at, i.first_seen_at)),
                    strftime('%Y-%m-%dT%H:%M:%SZ', i.first_seen_at), '0000') as tri,
-          substr(coalesce(i.published_at, i.first_seen_at), 1, 4) as annee,
-          substr(coalesce(i.published_at, i.first_seen_at), 1, 7) as mois
-        from h.items i left join h.centres c on c.id = i.centre_id""")
-    cols = ", ".join(ELEMENT_COLUMNS)
-    conn.execute(f"""
-        create temp table nouveaux_elements as
-        select {cols} from temp.tous where status = 'active'""")
-    conn.execute("create unique index temp.nouveaux_elements_rowid on nouveaux_elements(item_rowid)")
-    changed = _apply(conn, "elements", "nouveaux_elements", ELEMENT_COLUMNS, "item_rowid")
+          coalesce(substr(coalesce(i.published_at, i.first_seen_at), 1, 4), '') as annee,
+          coalesce(substr(coalesce(i.published_at, i.first_seen_at), 1, 7), '') as mois,
+          coalesce(p.themes, '[]') as themes
+        from h.items i left join temp.territoires t on t.id = i.centre_id
+          left join temp.themes_par_element p on p.item_id = i.id""")
+    _temp_like(conn, "nouveaux_elements", "elements")
+    conn.execute(f"insert into temp.nouveaux_elements select {', '.join(ELEMENT_COLUMNS)} "
+                 "from temp.tous where status = 'active'")
+    removed, added = _apply(conn, "elements", "nouveaux_elements", ELEMENT_COLUMNS, "item_rowid")
+    _update_cubes(conn, removed, added)
+    changed = removed + added
 
     # Sessions not over yet (a generous SQL prefilter, then the exact instant in Python).
     cutoff = (now - timedelta(days=2)).date().isoformat()
     now_text = _utc_text(now)
     candidates = conn.execute("""
-        select e.rowid, e.id, i.rowid, i.id, i.centre_id, c.territory, i.kind,
-          substr(coalesce(i.published_at, i.first_seen_at), 1, 4),
+        select e.rowid, e.id, n.item_rowid, n.id, n.centre_id, n.territoire, n.kind, n.annee,
+          n.themes,
           coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', coalesce(e.starts_at_utc, e.starts_at)), e.starts_at),
           e.starts_at, e.ends_at, e.all_day, i.title
-        from h.events e join h.items i on i.id = e.item_id left join h.centres c on c.id = i.centre_id
-        where i.status = 'active' and coalesce(e.ends_at, e.starts_at) >= ?""", (cutoff,)).fetchall()
+        from h.events e cross join main.elements n on n.id = e.item_id
+          cross join h.items i on i.rowid = n.item_rowid
+        where coalesce(e.ends_at, e.starts_at) >= ?""", (cutoff,)).fetchall()
     sessions = []
-    for (erow, eid, irow, iid, centre, territory, kind, year, debut, starts, ends, all_day,
+    for (erow, eid, irow, iid, centre, territory, kind, year, themes, debut, starts, ends, all_day,
          title) in candidates:
         fin = session_end(starts, ends, all_day == 1)
         if fin is not None and fin >= now_text and debut:
-            sessions.append((erow, eid, irow, iid, centre, territory, kind, year, debut, fin,
-                             title or ""))
-    conn.execute("drop table if exists temp.nouvelles_seances")
-    conn.execute(f"create temp table nouvelles_seances ({', '.join(SESSION_COLUMNS)})")
-    conn.executemany(f"insert into temp.nouvelles_seances values ({', '.join('?' * len(SESSION_COLUMNS))})",
-                     sessions)
-    conn.execute("create unique index temp.nouvelles_seances_rowid on nouvelles_seances(event_rowid)")
-    changed += _apply(conn, "seances", "nouvelles_seances", SESSION_COLUMNS, "event_rowid")
+            sessions.append((erow, eid, irow, iid, centre, territory, kind, year, themes, debut,
+                             fin, title or ""))
+    _temp_like(conn, "nouvelles_seances", "seances")
+    conn.executemany(f"insert into temp.nouvelles_seances values "
+                     f"({', '.join('?' * len(SESSION_COLUMNS))})", sessions)
+    removed, added = _apply(conn, "seances", "nouvelles_seances", SESSION_COLUMNS, "event_rowid")
+    changed += removed + added
 
-    # Counts: small tables, rewritten whole.
-    for table in ("cube", "cube_themes", "cube_paires", "chiffres", "centres_chiffres"):
-        conn.execute(f"delete from main.{table}")
-    conn.execute("""insert into main.cube (centre_id, territoire, kind, mois, n)
-        select centre_id, territoire, kind, mois, count(*) from main.elements
-        group by centre_id, territoire, kind, mois""")
-    conn.execute("drop table if exists temp.themes_actifs")
-    conn.execute("""create temp table themes_actifs as
-        select t.theme_id, e.item_rowid, e.centre_id, e.territoire, e.kind, e.annee
-        from h.item_themes t join main.elements e on e.id = t.item_id""")
-    conn.execute("create index temp.themes_actifs_item on themes_actifs(item_rowid, theme_id)")
-    conn.execute("""insert into main.cube_themes (theme_id, centre_id, territoire, kind, annee, n)
-        select theme_id, centre_id, territoire, kind, annee, count(*) from temp.themes_actifs
-        group by theme_id, centre_id, territoire, kind, annee""")
-    conn.execute("""insert into main.cube_paires
-          (theme_id, autre_theme, centre_id, territoire, kind, annee, n)
-        select a.theme_id, b.theme_id, a.centre_id, a.territoire, a.kind, a.annee, count(*)
-        from temp.themes_actifs a join temp.themes_actifs b on b.item_rowid = a.item_rowid
-        group by a.theme_id, b.theme_id, a.centre_id, a.territoire, a.kind, a.annee""")
+    # Figures of the pages: small tables, rewritten whole.
+    conn.execute("delete from main.chiffres")
+    conn.execute("delete from main.centres_chiffres")
     by_kind = dict(conn.execute("select kind, sum(n) from main.cube group by kind").fetchall())
     last_harvest = conn.execute("select max(finished_at) from h.harvest_runs "
                                 "where status = 'completed'").fetchone()[0]
     if not last_harvest:  # the pipeline also records the end of each harvest in meta
         found = conn.execute("select value from h.meta where key = 'last_harvest_at'").fetchone()
         last_harvest = found[0] if found else None
+    rows_of = {f"lignes:{t}": conn.execute(f"select count(*) from h.[{t}]").fetchone()[0]
+               for t in ("events", "harvest_runs", "harvest_errors")}
+    rows_of["lignes:items"] = conn.execute("select count(*) from temp.tous").fetchone()[0]
     chiffres = {"centres": conn.execute("select count(*) from h.centres").fetchone()[0],
                 "news": by_kind.get("news", 0), "event": by_kind.get("event", 0),
                 "document": by_kind.get("document", 0),
                 "total": sum(by_kind.values()), "derniere_moisson": last_harvest,
-                "seances_a_venir": len(sessions)}
+                "seances_a_venir": len(sessions), **rows_of}
     conn.executemany("insert into main.chiffres (cle, valeur) values (?, ?)", chiffres.items())
-    conn.execute("""
+    newest: dict[str, str] = {}  # the newest item of each centre, gone ones included
+    for centre, first_seen in conn.execute("select centre_id, first_seen_at from temp.tous"):
+        if first_seen and (centre not in newest or first_seen > newest[centre]):
+            newest[centre] = first_seen
+    conn.executemany("""
         insert into main.centres_chiffres (centre_id, elements, news, event, document,
-          dernier_nouveau, derniere_publication, derniere_reussite)
+          dernier_nouveau, derniere_reussite)
         select c.id,
           (select coalesce(sum(n), 0) from main.cube k where k.centre_id = c.id),
           (select coalesce(sum(n), 0) from main.cube k where k.centre_id = c.id and k.kind = 'news'),
           (select coalesce(sum(n), 0) from main.cube k where k.centre_id = c.id and k.kind = 'event'),
           (select coalesce(sum(n), 0) from main.cube k where k.centre_id = c.id and k.kind = 'document'),
-          (select max(first_seen_at) from temp.tous t where t.centre_id = c.id),
-          (select max(published_at) from temp.tous t where t.centre_id = c.id and t.status = 'active'),
-          (select max(finished_at) from h.harvest_runs r where r.centre_id = c.id
-             and r.status = 'completed')
-        from h.centres c""")
-    for table in ("tous", "nouveaux_elements", "nouvelles_seances", "themes_actifs"):
-        conn.execute(f"drop table temp.{table}")
+          ?, (select max(finished_at) from h.harvest_runs r where r.centre_id = c.id
+                and r.status = 'completed')
+        from h.centres c where c.id = ?""",
+        [(newest.get(c), c) for (c,) in conn.execute("select id from h.centres").fetchall()])
+    for table in ("tous", "nouveaux_elements", "nouvelles_seances", "retires", "ajoutes",
+                  "themes_par_element", "territoires"):
+        conn.execute(f"drop table if exists temp.{table}")
     return {"items": chiffres["total"], "sessions": len(sessions), "changed": changed}
 
 
 def _apply(conn: sqlite3.Connection, table: str, fresh: str, columns: tuple[str, ...],
-           key: str) -> int:
-    """Make main.`table` equal to temp.`fresh`, writing only the rows that differ."""
-    same = " and ".join(f"f.{c} is main.{table}.{c}" for c in columns)
-    gone = conn.execute(f"""delete from main.{table} where not exists (
-        select 1 from temp.{fresh} f where f.{key} = main.{table}.{key} and {same})""").rowcount
-    added = conn.execute(f"insert or ignore into main.{table} ({', '.join(columns)}) "
-                         f"select {', '.join(columns)} from temp.{fresh}").rowcount
-    return gone + added
+           key: str) -> tuple[int, int]:
+    """Make main.`table` equal to temp.`fresh`, writing only the rows that differ; the old
+    and new versions of those rows are left in temp.retires and temp.ajoutes."""
+    cols = ", ".join(columns)
+    same = " and ".join(f"f.{c} is m.{c}" for c in columns)
+    conn.execute("drop table if exists temp.retires")
+    conn.execute("drop table if exists temp.ajoutes")
+    conn.execute(f"""create temp table retires as select {cols} from main.{table} m
+        where not exists (select 1 from temp.{fresh} f where f.{key} = m.{key} and {same})""")
+    conn.execute(f"delete from main.{table} where {key} in (select {key} from temp.retires)")
+    conn.execute(f"""create temp table ajoutes as select {cols} from temp.{fresh} f
+        where not exists (select 1 from main.{table} m where m.{key} = f.{key})""")
+    removed = conn.execute("select count(*) from temp.retires").fetchone()[0]
+    added = conn.execute("select count(*) from temp.ajoutes").fetchone()[0]
+    kept = conn.execute(f"select count(*) from main.{table}").fetchone()[0]
+    indexes = []
+    if added > 50_000 and added > kept:  # a bulk load: indexes are faster built once, sorted
+        indexes = conn.execute("select name, sql from main.sqlite_master where type = 'index' "
+                               "and tbl_name = ? and sql is not null", (table,)).fetchall()
+        for name, _sql in indexes:
+            conn.execute(f"drop index main.[{name}]")
+    conn.execute(f"insert into main.{table} ({cols}) select {cols} from temp.ajoutes "
+                 f"order by {key}")
+    for _name, sql in indexes:
+        conn.execute(sql.replace("CREATE INDEX ", "CREATE INDEX main.", 1)
+                     .replace("CREATE UNIQUE INDEX ", "CREATE UNIQUE INDEX main.", 1))
+    return removed, added
+
+
+def _update_cubes(conn: sqlite3.Connection, removed: int, added: int) -> None:
+    """Counts by centre, territory, kind and month (and theme, and pair of themes) moved by the
+    rows that left (temp.retires) and came into (temp.ajoutes) `elements`: one pass in Python
+    over those rows (all of them at the first publication, a few afterwards)."""
+    if not removed and not added:
+        return
+    cube: Counter = Counter()
+    cube_themes: Counter = Counter()
+    cube_paires: Counter = Counter()
+    rows = conn.execute("select centre_id, territoire, kind, annee, mois, themes, -1 from temp.retires "
+                        "union all select centre_id, territoire, kind, annee, mois, themes, 1 "
+                        "from temp.ajoutes")
+    for centre, territory, kind, year, month, themes, d in rows:
+        cube[(centre, territory, kind, month)] += d
+        ids = json.loads(themes) if themes and themes != "[]" else ()
+        for a in ids:
+            cube_themes[(a, centre, territory, kind, year)] += d
+            for b in ids:
+                cube_paires[(a, b, centre, territory, kind, year)] += d
+    for table, counter, columns in (
+            ("cube", cube, ("centre_id", "territoire", "kind", "mois")),
+            ("cube_themes", cube_themes, ("theme_id", "centre_id", "territoire", "kind", "annee")),
+            ("cube_paires", cube_paires, ("theme_id", "autre_theme", "centre_id", "territoire",
+                                          "kind", "annee"))):
+        keys = ", ".join(columns)
+        conn.executemany(
+            f"insert into main.{table} ({keys}, n) values ({', '.join('?' * (len(columns) + 1))}) "
+            f"on conflict ({keys}) do update set n = n + excluded.n",
+            [(*k, n) for k, n in counter.items() if n])
+        conn.execute(f"delete from main.{table} where n = 0")
 
 
 def prepare_harvest_database(db_path: Path, view_statements: list[str], side: Path) -> dict:

@@ -3,7 +3,9 @@ and the two feeds (/portail/agenda.ics, /portail/actualites.atom)."""
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
@@ -16,8 +18,8 @@ if _HERE not in sys.path:
     # Datasette loads this file by path; the helper package beside it becomes importable.
     sys.path.insert(0, _HERE)
 
-from crpv_portal import DB_NAME, feeds, formatting, queries  # noqa: E402
-from crpv_portal.pool import PagePool  # noqa: E402
+from crpv_portal import DB_NAME, feeds, formatting, metadata, queries  # noqa: E402
+from crpv_portal.pool import PagePool, side_file, sqlite_uri  # noqa: E402
 
 # Harvested text is escaped by the templates; this policy is the second wall: even if some
 # markup slipped through, no inline or foreign script would run on the portal's own pages.
@@ -165,6 +167,41 @@ def register_routes():
         (rf"^/{DB_NAME}/agenda\.ics$", agenda_ics),
         (rf"^/{DB_NAME}/actualites\.atom$", news_atom),
     ]
+
+
+_FACETS_CACHE: dict = {"at": 0.0, "path": None, "metadata": {}}
+FACETS_REFRESH_SECONDS = 30
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    """Default facets for the tables small enough, from the row counts of the last
+    publication (re-read every FACETS_REFRESH_SECONDS: a publication needs no restart)."""
+    if database not in (None, DB_NAME) or key not in (None, "facets", "databases"):
+        return None
+    now = time.monotonic()
+    try:
+        path = _datasette_db(datasette).path
+    except StopIteration:
+        return None
+    if _FACETS_CACHE["path"] != path or now - _FACETS_CACHE["at"] > FACETS_REFRESH_SECONDS:
+        _FACETS_CACHE.update(at=now, path=path, metadata=metadata.default_facets(_row_counts(path)))
+    return _FACETS_CACHE["metadata"]
+
+
+def _row_counts(path) -> dict[str, int]:
+    side = side_file(path)
+    if not path or not side.exists():
+        return {}
+    try:
+        conn = sqlite3.connect(sqlite_uri(side, mode="ro"), uri=True)
+        try:
+            found = conn.execute("select cle, valeur from chiffres where cle like 'lignes:%'").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return {}
+    return {key.split(":", 1)[1]: value for key, value in found}
 
 
 @hookimpl

@@ -155,12 +155,24 @@ SORTABLE = {
     "harvest_runs": ["started_at", "centre_id"],
     "item_versions": ["changed_at"],
 }
+# Facets shown by default on Datasette's table pages, where they are cheap: each one is a
+# GROUP BY over the whole table, so a table past FACET_ROWS rows gets none by default (its
+# facets stay one click away: ?_facet=…). Given at run time by `default_facets()` from the
+# row counts of the last publication, through the plugin's get_metadata hook.
 FACETS = {
-    "items": ["centre_id", "kind", "status"],
+    "items": ["centre_id", "kind", "status", {"array": "themes"}],
     "events": ["city"],
     "harvest_runs": ["centre_id", "status"],
     "harvest_errors": ["centre_id", "kind"],
 }
+FACET_ROWS = 100_000
+
+
+def default_facets(row_counts: dict[str, int]) -> dict:
+    """Metadata (for get_metadata) giving default facets to the tables small enough."""
+    tables = {name: {"facets": list(facets)} for name, facets in FACETS.items()
+              if row_counts.get(name) is not None and row_counts[name] <= FACET_ROWS}
+    return {"databases": {DB_NAME: {"tables": tables}}} if tables else {}
 
 
 def build_metadata() -> dict:
@@ -175,10 +187,6 @@ def build_metadata() -> dict:
             table["label_column"] = spec.label_column
         if name in SORTABLE:
             table["sortable_columns"] = SORTABLE[name]
-        if name in FACETS:
-            table["facets"] = FACETS[name]
-        if name == "items":
-            table["facets"].append({"array": "themes"})
         tables[name] = table
     for name, (description, _sql, columns) in VIEWS.items():
         tables[name] = {"description": description, "columns": columns}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -26,11 +27,12 @@ from normalize.search import build_match_query
 from .formatting import MARK_CLOSE, MARK_OPEN, days_since, has_mark
 
 PORTAL_TZ = ZoneInfo("Europe/Paris")
-SEARCH_CAP = 2000  # matches ranked per full-text index; beyond, counts are lower bounds
+SEARCH_CAP = 1000  # newest item matches ranked; beyond, counts are lower bounds
+DOC_CAP = 500  # newest PDF-text matches considered
 BROWSE_PAGES = 250  # pages offered when listing without words (newest first)
 PAGE_SIZE = 20
 AGENDA_LIMIT = 500
-ICS_LIMIT = 2000  # sessions in agenda.ics: about two years of a busy agenda
+ICS_LIMIT = 1000  # sessions in agenda.ics: the soonest (a subscription shows what comes next)
 ATOM_LIMIT = 50
 ITEM_DATE = "coalesce(i.published_at, i.first_seen_at)"
 _YEAR = re.compile(r"^\d{4}$")
@@ -66,12 +68,9 @@ class Filters:
         if self.territoire:
             clauses.append(f"{alias}.territoire = :f_territoire")
             params["f_territoire"] = self.territoire
-        if self.theme:
-            clauses.append(f"exists (select 1 from item_themes t where t.item_id = {alias}.item_id "
-                           "and t.theme_id = :f_theme)" if alias == "s" else
-                           f"exists (select 1 from item_themes t where t.item_id = {alias}.id "
-                           "and t.theme_id = :f_theme)")
-            params["f_theme"] = self.theme
+        if self.theme:  # `themes` holds the item's theme ids as a JSON array
+            clauses.append(f"instr({alias}.themes, :f_theme) > 0")
+            params["f_theme"] = json.dumps(self.theme)
         if self.type:
             clauses.append(f"{alias}.kind = :f_type")
             params["f_type"] = self.type
@@ -225,7 +224,7 @@ async def sources_state(db, only: str | None = None) -> list[dict]:
     centres_rows = await rows(db, f"""
         select c.id, c.name, coalesce(c.short_name, c.name) as short_name, c.url, c.territory,
           k.derniere_reussite as last_success, k.dernier_nouveau as last_new_item,
-          k.derniere_publication as last_published, k.news, k.event, k.document
+          k.news, k.event, k.document
         from centres c left join publication.centres_chiffres k on k.centre_id = c.id
         {where} order by coalesce(c.short_name, c.name) collate nocase""", params)
     # The last run of each centre: one index seek per centre on (centre_id, started_at).
@@ -276,6 +275,9 @@ class SearchResult:
     capped: bool = False  # more matches than SEARCH_CAP: counts are lower bounds
 
 
+FACET_COLUMNS = "e.item_rowid, e.id, e.tri, e.centre_id, e.territoire, e.kind, e.annee, e.themes"
+
+
 async def search(db, query: str, filters: Filters, page: int = 1) -> SearchResult:
     """Full-text search over items and PDF text, with facets and snippets; or, without
     words, every item newest first with exact facets from the publication's counts."""
@@ -284,45 +286,64 @@ async def search(db, query: str, filters: Filters, page: int = 1) -> SearchResul
     if not match:
         return await _browse(db, query, filters, page)
     where, fparams = filters.sql("e", with_year_range=False)
-    params = {"match": match, "match_docs": match_docs or match, "cap": SEARCH_CAP, **fparams}
-    # FTS5 walks its matches newest rowid first and stops at the cap; the filters are checked
-    # on the compact side-file row of each match (the CROSS JOIN keeps FTS5 the outer loop);
-    # bm25 is computed for the rows kept only.
+    # FTS5 walks its matches newest rowid first and stops at the cap: nothing is scored or
+    # joined beyond it. Each match is checked against the filters on its compact side-file
+    # row (the CROSS JOIN keeps FTS5 the outer loop); bm25 is computed for the rows kept.
     found = await rows(db, f"""
-        select f.rowid as item_rowid, bm25(items_fts, 10.0, 5.0, 1.0, 2.0) as score
+        select {FACET_COLUMNS}, bm25(items_fts, 10.0, 5.0, 1.0, 2.0) as score
         from items_fts f cross join publication.elements e on e.item_rowid = f.rowid
         where items_fts match :match {where}
-        order by f.rowid desc limit :cap""", params)
-    found_docs = await rows(db, f"""
-        select e.item_rowid, bm25(documents_fts, 5.0, 1.0) + 0.5 as score
+        order by f.rowid desc limit :cap""", {"match": match, "cap": SEARCH_CAP, **fparams})
+    # PDF text: the newest matching files, then their items through the same filters.
+    found_docs = await rows(db, """
+        select d.item_id, bm25(documents_fts, 5.0, 1.0) + 0.5 as score
         from documents_fts f cross join documents d on d.rowid = f.rowid
-          cross join publication.elements e on e.id = d.item_id
-        where documents_fts match :match_docs {where}
-        order by f.rowid desc limit :cap""", params)
-    capped = len(found) >= SEARCH_CAP or len(found_docs) >= SEARCH_CAP
-    best: dict[int, float] = {}
-    for r in found + found_docs:
-        score = best.get(r["item_rowid"])
-        if score is None or r["score"] < score:
-            best[r["item_rowid"]] = r["score"]
-    ids = list(best)
-    keys = {r["item_rowid"]: r for r in await rows(db, """
-        select e.item_rowid, e.id, e.tri from publication.elements e
-        where e.item_rowid in (select value from json_each(:ids))""", {"ids": json.dumps(ids)})}
-    ranked = sorted((k for k in ids if k in keys),
-                    key=lambda k: (best[k], _desc(keys[k]["tri"]), keys[k]["id"]))
-    facets = await _facets_of_ids(db, ranked)
+        where documents_fts match :match order by f.rowid desc limit :cap""",
+        {"match": match_docs or match, "cap": DOC_CAP})
+    capped = len(found) >= SEARCH_CAP or len(found_docs) >= DOC_CAP
+    by_rowid = {r["item_rowid"]: r for r in found}
+    doc_scores: dict[str, float] = {}
+    for r in found_docs:
+        doc_scores[r["item_id"]] = min(r["score"], doc_scores.get(r["item_id"], r["score"]))
+    known = {r["id"] for r in found}
+    extra_ids = [i for i in doc_scores if i not in known]
+    if extra_ids:
+        for r in await rows(db, f"""
+                select {FACET_COLUMNS}, null as score from publication.elements e
+                where e.id in (select value from json_each(:ids)) {where}""",
+                {"ids": json.dumps(extra_ids), **fparams}):
+            by_rowid[r["item_rowid"]] = r
+    for r in by_rowid.values():
+        doc = doc_scores.get(r["id"])
+        if doc is not None and (r["score"] is None or doc < r["score"]):
+            r["score"] = doc
+    # Best score first, then newest, then id (three stable sorts).
+    ranked = sorted(by_rowid.values(), key=lambda r: r["id"])
+    ranked.sort(key=lambda r: r["tri"], reverse=True)
+    ranked.sort(key=lambda r: r["score"])
+    facets = _facets_of_rows(ranked, await _labels(db))
     total = len(ranked)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    window = ranked[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    window = [r["item_rowid"] for r in ranked[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]]
     hits = await _hydrate(db, window, match, match_docs)
     return SearchResult(query, match, total, hits, facets, page, pages, capped=capped)
 
 
-def _desc(text: str) -> tuple:
-    """A key that sorts strings in reverse order (newest `tri` first after the score)."""
-    return tuple(-ord(ch) for ch in text)
+def _facets_of_rows(result: list[dict], labels: dict[tuple, str]) -> list[dict]:
+    """Facet counts over the result rows (their side-file columns were fetched with them):
+    GROUP BY centre, territory, kind, year and theme."""
+    counters = {name: Counter() for name in FACET_ORDER}
+    for r in result:
+        counters["centre"][r["centre_id"]] += 1
+        counters["territoire"][r["territoire"]] += 1
+        counters["type"][r["kind"]] += 1
+        counters["annee"][r["annee"]] += 1
+        for theme in json.loads(r["themes"] or "[]"):
+            counters["theme"][theme] += 1
+    counted = [{"facette": name, "valeur": value, "n": n}
+               for name, counter in counters.items() for value, n in counter.items()]
+    return _facet_lists(counted, labels)
 
 
 FACET_ORDER = ("centre", "territoire", "type", "theme", "annee")
@@ -350,20 +371,6 @@ async def _labels(db) -> dict[tuple, str]:
     labels.update({("theme", r["id"]): r["label"] for r in await rows(
         db, "select id, label from themes")})
     return labels
-
-
-async def _facets_of_ids(db, item_rowids: list[int]) -> dict[str, list[dict]]:
-    """Facet counts over the result ids: one GROUP BY per facet on the side-file rows."""
-    counted = await rows(db, """
-        with r as (select e.* from publication.elements e
-                   where e.item_rowid in (select value from json_each(:ids)))
-        select 'centre' as facette, centre_id as valeur, count(*) as n from r group by centre_id
-        union all select 'territoire', territoire, count(*) from r group by territoire
-        union all select 'type', kind, count(*) from r group by kind
-        union all select 'annee', annee, count(*) from r group by annee
-        union all select 'theme', t.theme_id, count(*) from r join item_themes t on t.item_id = r.id
-          group by t.theme_id""", {"ids": json.dumps(item_rowids)})
-    return _facet_lists(counted, await _labels(db))
 
 
 async def _browse(db, query: str, filters: Filters, page: int) -> SearchResult:
