@@ -33,6 +33,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from datasette.utils.asgi import Base400, Forbidden, NotFound, Response
+from datasette.views.base import DatasetteError
 
 _HERE = str(Path(__file__).resolve().parent)
 if _HERE not in sys.path:
@@ -91,19 +92,23 @@ def lane_of(path: str, query: dict) -> str:
 
 
 class Admission:
-    """At most `slots` requests of a lane at once; the others wait a little, then get a 503."""
+    """At most `slots` requests of a lane at once; the others wait up to `wait` seconds for a
+    slot, then get a 503 (Retry-After)."""
 
-    def __init__(self, slots: int):
+    def __init__(self, slots: int, wait: float = ADMISSION_WAIT_SECONDS):
         self.slots = slots
+        self.wait = wait
         self.semaphore: asyncio.Semaphore | None = None
+        self.refused = 0
 
-    async def acquire(self, timeout: float) -> bool:
+    async def acquire(self) -> bool:
         if self.semaphore is None:  # created in the server's event loop
             self.semaphore = asyncio.Semaphore(self.slots)
         try:
-            await asyncio.wait_for(self.semaphore.acquire(), timeout)
+            await asyncio.wait_for(self.semaphore.acquire(), self.wait)
             return True
         except asyncio.TimeoutError:
+            self.refused += 1
             return False
 
     def release(self) -> None:
@@ -232,8 +237,8 @@ def _french_error(exception, request) -> tuple[int, str, str]:
     if status == 404:
         return 404, TITLES[404], MESSAGES[404]
     if not public and (status == 400 or isinstance(exception, (
-            sqlite3.Error, ValueError, TypeError, KeyError, IndexError, OverflowError,
-            UnicodeError, json.JSONDecodeError))):
+            DatasetteError, sqlite3.Error, ValueError, TypeError, KeyError, IndexError,
+            OverflowError, UnicodeError, json.JSONDecodeError))):
         # Datasette's own pages: a parameter (column, sort, facet, cursor…) they could not use.
         return 400, TITLES[400], MESSAGES[400]
     return 500, TITLES[500], MESSAGES[500]
@@ -309,6 +314,7 @@ def prepare_connection(conn, database, datasette):
 def asgi_wrapper(datasette):
     lanes = {"analyst": Admission(_int_env("CRPV_ANALYST_SLOTS", 2)),
              "sql": Admission(_int_env("CRPV_SQL_SLOTS", 1))}
+    datasette._crpv_lanes = lanes  # for the tests and the load benchmark
 
     def wrap(app):
         async def guarded(scope, receive, send):
@@ -334,7 +340,7 @@ def asgi_wrapper(datasette):
             if lane == "sql":
                 scope = dict(scope, query_string=_with_sql_time_limit(query_string))
             admission = lanes[lane]
-            if not await admission.acquire(ADMISSION_WAIT_SECONDS):
+            if not await admission.acquire():
                 return await _send_error(datasette, scope, send_with_headers, 503, TITLES[503],
                                          MESSAGES[503], {"retry-after": "5"})
             try:

@@ -47,7 +47,8 @@ def _stamp(row: dict) -> datetime:
 # XML 1.0 allows these characters only: a harvested ESC or NUL would make the feed unreadable.
 _NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # Calendar text is plain text: tags (an unclosed one too) and script-like URL schemes go.
-_TAG = re.compile(r"<[^<>]*>|<[^<>]*$")
+_TAG = re.compile(r"</?[A-Za-z!?][^<>]*>|</?[A-Za-z!?][^<>]*$")
+_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.I | re.S)
 _SCHEME = re.compile(r"(?i)\b(?:javascript|vbscript|data|file)\s*:")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -60,7 +61,7 @@ def xml_text(value) -> str:
 def plain_text(value) -> str:
     """Harvested text for an iCalendar TEXT value: no markup, no control characters, no
     javascript:/data: URL (calendar clients render DESCRIPTION and LOCATION as HTML)."""
-    text = _CONTROL.sub("", str(value or ""))
+    text = _SCRIPT.sub("", _CONTROL.sub("", str(value or "")))
     previous = None
     while previous != text:  # "<<b>script>" leaves a tag behind after one pass
         previous, text = text, _TAG.sub("", text)
