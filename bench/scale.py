@@ -570,8 +570,14 @@ def main(argv: list[str] | None = None) -> int:
               "or pass --source)", file=sys.stderr)
         return 2
     stats = build(args.out, n, args.source, args.seed, args.today)
+    stats_path(args.out).write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(stats))
     return 0
+
+
+def stats_path(db: Path) -> Path:
+    """Where the build figures of a generated database are kept (read by bench/portal.py)."""
+    return Path(str(db) + ".build.json")
 
 
 if __name__ == "__main__":

@@ -138,6 +138,7 @@ def publish(db_path: Path, publish_dir: Path, now: datetime | None = None,
     publish_dir.mkdir(parents=True, exist_ok=True)
     package = portal_package()
     started = time.monotonic()
+    signature = source_signature(db_path)  # before reading: a later write is a later change
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     figures = refresh_side_file(db_path, publish_dir / SIDE_NAME, now)
     figures.update(prepare_harvest_database(db_path, package.metadata.view_statements(),
@@ -147,10 +148,41 @@ def publish(db_path: Path, publish_dir: Path, now: datetime | None = None,
     served = publish_dir / PUBLISHED_NAME
     _link(served, db_path)
     figures["seconds"] = round(time.monotonic() - started, 2)
-    _set_info(publish_dir / SIDE_NAME, {"last_publication": json.dumps(figures)})
+    _set_info(publish_dir / SIDE_NAME, {"last_publication": json.dumps(figures),
+                                        "source_signature": json.dumps(signature)})
     if log:
         log(figures)
     return served
+
+
+def _signature(path: Path) -> list | None:
+    """What changes when a file is replaced or written: inode, size, mtime."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def source_signature(db_path: Path) -> list:
+    """The harvest database's signature; a WAL database changes its -wal file first."""
+    return [_signature(Path(db_path)), _signature(Path(str(db_path) + "-wal"))]
+
+
+def published_signature(publish_dir: Path) -> list | None:
+    """The harvest signature the last publication started from (None if unknown)."""
+    side = Path(publish_dir) / SIDE_NAME
+    if not side.exists():
+        return None
+    try:
+        conn = sqlite3.connect(sqlite_uri(side, mode="ro"), uri=True)
+        try:
+            found = conn.execute("select value from info where key = 'source_signature'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return json.loads(found[0]) if found else None
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from portail.publish import (
     METADATA_NAME, PORTAL_DIR, PUBLISHED_NAME, SIDE_NAME, default_publish_dir, portal_package,
-    publish,
+    publish, published_signature, source_signature,
 )
 
 POLL_SECONDS = 2.0
@@ -67,18 +67,8 @@ def datasette_command(published_db: Path, host: str = "127.0.0.1", port: int = 8
     return cmd
 
 
-def _signature(path: Path) -> tuple | None:
-    """What changes when a file is replaced or written: inode, size, mtime."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-def _source_signature(db_path: Path) -> tuple:
-    # A WAL database changes its -wal file long before the main file.
-    return (_signature(db_path), _signature(Path(str(db_path) + "-wal")))
+def _source_signature(db_path: Path) -> list:
+    return source_signature(db_path)
 
 
 def _publish_logged(db_path: Path, publish_dir: Path) -> Path:
@@ -100,8 +90,9 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
     ready = (published.is_symlink() and published.resolve() == db_path.resolve()
              and (publish_dir / SIDE_NAME).exists() and (publish_dir / METADATA_NAME).exists())
     changed_at: float | None = None
-    if ready:  # an earlier publication is there: serve it now, refresh it beside
-        changed_at = float("-inf")
+    if ready:  # an earlier publication is there: serve it now, refresh it beside if needed
+        if published_signature(publish_dir) != source:
+            changed_at = float("-inf")
     else:
         published = _publish_logged(db_path, publish_dir)
     print(f"Portail : http://{host}:{port}/  (Ctrl-C pour arrêter ; base servie : {db_path})",

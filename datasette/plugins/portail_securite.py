@@ -2,11 +2,17 @@
 
 - Arbitrary SQL (`/portail?sql=`, `_where=`) is off unless `CRPV_PUBLIC_SQL=on`; canned
   queries and the JSON/CSV API of tables and views stay open.
-- Three lanes: the public pages run on their own pool (`crpv_portal.pool`); Datasette's own
-  pages (tables, rows, canned queries, JSON, CSV) are admitted `CRPV_ANALYST_SLOTS` at a time
-  and arbitrary SQL, when on, `CRPV_SQL_SLOTS` at a time with a 1 s limit; a request that
-  cannot get a slot within a few seconds gets a French 503 with Retry-After, so abusive
-  clients queue among themselves and never in front of a visitor.
+- Lanes, so that a visitor never waits behind an abusive client:
+  * `public`: the portal's own pages and feeds, on their own pool (`crpv_portal.pool`);
+  * `donnees`: Datasette's light pages (tables, rows, views, canned queries, JSON, CSV by
+    index), on Datasette's own threads, `CRPV_ANALYST_SLOTS` at a time;
+  * `lourd`: what makes Datasette scan a table (column operators such as `__contains`,
+    `_facet…`, `_search…`, `_stream`, a sort on a column without index), on one thread of
+    its own, `CRPV_HEAVY_SLOTS` at a time;
+  * `sql`: arbitrary SQL when on, on one thread of its own, `CRPV_SQL_SLOTS` at a time,
+    with a 1 s limit.
+  A request that finds its lane full waits a few seconds, then gets a French 503 with
+  Retry-After: abusive clients queue among themselves.
 - Memory: every connection Datasette opens has SQLite limits (a value of at most 5 MB, SQL
   text of 100 kB, bounded expression depth and compound selects), a bounded page cache, and
   a row factory that stops a result past 32 MB; the SQLite heap has a hard limit.
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextvars
 import hashlib
 import json
 import os
@@ -28,10 +35,12 @@ import sqlite3
 import sys
 import traceback
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
+from datasette.database import Database, connections as database_connections
 from datasette.utils.asgi import Base400, Forbidden, NotFound, Response
 from datasette.views.base import DatasetteError
 
@@ -40,6 +49,7 @@ if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
 from crpv_portal import DB_NAME  # noqa: E402
+from crpv_portal.metadata import SORTABLE  # noqa: E402
 from crpv_portal.pool import NotPublished, PortalTimeout, attach_publication  # noqa: E402
 
 # --- settings -------------------------------------------------------------------------------
@@ -82,13 +92,61 @@ PUBLIC_PATHS = re.compile(
     rf"|{DB_NAME}/agenda\.ics$|{DB_NAME}/actualites\.atom$|static/|-/static/|favicon\.ico$)")
 
 
+HEAVY_PREFIXES = ("_facet", "_search", "_stream", "_through", "_fts")
+LIGHT_OPERATORS = ("__exact", "__isnull", "__notblank", "__isblank")
+_TABLE_PATH = re.compile(rf"^/{DB_NAME}/([^/]+?)(?:\.(?:json|csv))?$")
+
+
 def lane_of(path: str, query: dict) -> str:
-    """public, sql (arbitrary SQL) or analyst (every other Datasette page)."""
+    """public, sql (arbitrary SQL), lourd (makes Datasette scan a table) or donnees."""
     if PUBLIC_PATHS.match(path):
         return "public"
     if "sql" in query or "_where" in query:
         return "sql"
-    return "analyst"
+    for name in query:
+        if name.startswith(HEAVY_PREFIXES) or ("__" in name and not name.endswith(LIGHT_OPERATORS)):
+            return "lourd"
+    sort = query.get("_sort") or query.get("_sort_desc")
+    if sort:
+        table = _TABLE_PATH.match(path)
+        if not table or sort not in SORTABLE.get(table.group(1), ()):
+            return "lourd"  # only the declared sortable columns have an index
+    return "donnees"
+
+
+# Threads of the lanes that must never take Datasette's own (created on first use).
+_LANE = contextvars.ContextVar("crpv_lane", default=None)
+_EXECUTORS: dict[str, ThreadPoolExecutor] = {}
+
+
+def _install_lane_executors() -> None:
+    """Datasette 0.65.5 runs every query on `ds.executor`; queries made while serving a
+    request of the `lourd` or `sql` lane run on that lane's own threads instead (each thread
+    with its own connection, prepared as Datasette prepares its own)."""
+    original = Database.execute_fn
+    if getattr(original, "crpv_lanes", False):
+        return
+
+    async def execute_fn(self, fn):
+        executor = _EXECUTORS.get(_LANE.get() or "")
+        if executor is None or self.ds.executor is None:
+            return await original(self, fn)
+
+        def in_thread():
+            conn = getattr(database_connections, self.name, None)
+            if not conn:
+                conn = self.connect()
+                self.ds._prepare_connection(conn, self.name)
+                setattr(database_connections, self.name, conn)
+            return fn(conn)
+
+        return await asyncio.get_running_loop().run_in_executor(executor, in_thread)
+
+    execute_fn.crpv_lanes = True
+    Database.execute_fn = execute_fn
+
+
+_install_lane_executors()
 
 
 class Admission:
@@ -312,8 +370,14 @@ def prepare_connection(conn, database, datasette):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    lanes = {"analyst": Admission(_int_env("CRPV_ANALYST_SLOTS", 2)),
+    threads = datasette.setting("num_sql_threads") or 3
+    lanes = {"donnees": Admission(_int_env("CRPV_ANALYST_SLOTS", threads)),
+             "lourd": Admission(_int_env("CRPV_HEAVY_SLOTS", 1)),
              "sql": Admission(_int_env("CRPV_SQL_SLOTS", 1))}
+    for lane in ("lourd", "sql"):
+        if lane not in _EXECUTORS:
+            _EXECUTORS[lane] = ThreadPoolExecutor(max_workers=lanes[lane].slots,
+                                                  thread_name_prefix=f"portail-{lane}")
     datasette._crpv_lanes = lanes  # for the tests and the load benchmark
 
     def wrap(app):
@@ -343,9 +407,11 @@ def asgi_wrapper(datasette):
             if not await admission.acquire():
                 return await _send_error(datasette, scope, send_with_headers, 503, TITLES[503],
                                          MESSAGES[503], {"retry-after": "5"})
+            token = _LANE.set(lane)
             try:
                 return await app(scope, receive, send_with_headers)
             finally:
+                _LANE.reset(token)
                 admission.release()
 
         return guarded

@@ -198,7 +198,7 @@ def test_public_pages_never_wait_for_the_analysts_lane(client):
     """Every analyst slot taken (as by abusive clients): public pages answer, the analysts'
     pages get a French 503 with Retry-After after a short wait."""
     lanes = client.ds._crpv_lanes
-    analyst = lanes["analyst"]
+    analyst = lanes["donnees"]
     _get(client, "/portail/items.json?_size=1")  # the semaphore now exists
     saved = analyst.wait
     analyst.wait = 0.2

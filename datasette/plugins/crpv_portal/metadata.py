@@ -160,7 +160,9 @@ SORTABLE = {
 # facets stay one click away: ?_facet=…). Given at run time by `default_facets()` from the
 # row counts of the last publication, through the plugin's get_metadata hook.
 FACETS = {
-    "items": ["centre_id", "kind", "status", {"array": "themes"}],
+    # Not the themes array: Datasette's array facet deduplicates every row first (1 s at 20k
+    # items); ?_facet_array=themes stays available.
+    "items": ["centre_id", "kind", "status"],
     "events": ["city"],
     "harvest_runs": ["centre_id", "status"],
     "harvest_errors": ["centre_id", "kind"],
