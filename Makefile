@@ -39,3 +39,36 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build data/mirror data/mirror-centres.yaml data/demo.db* data/portail.db* data/publish data/logs
+
+# --- The portal at scale and under abuse (on demand; never part of `make test`) -------------
+# Synthetic databases (bench/scale.py, phrase bank read from the demo's harvest) live under
+# BENCH_DIR, outside the repository, and are built once then reused.
+BENCH_DIR ?= /tmp/crpv-bench
+
+.PHONY: bench-scale reliability
+
+$(DEMO_DB): | $(STAMP)
+	mkdir -p build
+	$(BIN)/crpv demo --no-serve --db $(DEMO_DB)
+
+$(BENCH_DIR)/20k/scale.db: | $(STAMP) $(DEMO_DB)
+	mkdir -p $(BENCH_DIR)/20k
+	$(BIN)/python bench/scale.py --items 20k --out $@
+
+$(BENCH_DIR)/1m/scale.db: | $(STAMP) $(DEMO_DB)
+	mkdir -p $(BENCH_DIR)/1m
+	$(BIN)/python bench/scale.py --items 1m --out $@
+
+# crpv serve against plain datasette at 20k and 1M items; rewrites bench/RESULTS.md.
+# About 1 h on 2 cores the first time (1M database: ~4 min, first publication: ~1 min, then
+# plain Datasette's pages at 1M take seconds each); ~50 min once the databases exist.
+bench-scale: $(BENCH_DIR)/20k/scale.db $(BENCH_DIR)/1m/scale.db
+	@command -v wrk >/dev/null || echo "wrk not found (apt-get install -y wrk): no throughput figures"
+	$(BIN)/python bench/portal.py --db $(BENCH_DIR)/20k/scale.db --label 20k
+	$(BIN)/python bench/portal.py --db $(BENCH_DIR)/1m/scale.db --label 1M
+
+# The portal under abuse (bench/abuse.py) at 20k items, or RELIABILITY_SCALE=1m; rewrites the
+# portail/ rows of docs/reliability.md. About 5 min at 20k.
+RELIABILITY_SCALE ?= 20k
+reliability: $(BENCH_DIR)/$(RELIABILITY_SCALE)/scale.db
+	$(BIN)/python bench/abuse.py --db $(BENCH_DIR)/$(RELIABILITY_SCALE)/scale.db --label $(RELIABILITY_SCALE)

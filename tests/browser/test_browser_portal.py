@@ -116,3 +116,22 @@ def test_no_serious_accessibility_violation(page, portal_url, path):
         }""", AXE_TAGS)
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == [], serious
+
+
+@pytest.mark.parametrize("path", ["/portail/items", "/portail/dernieres_actualites", "/portail",
+                                  "/portail/items?_sort=nope"])
+def test_datasette_pages_run_under_the_csp(page, portal_url, path):
+    """Datasette's own pages under the portal's CSP: nothing blocked, their scripts run."""
+    blocked = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    page.goto(portal_url + path)
+    page.wait_for_load_state("load")
+    assert blocked == [], blocked
+    assert page.evaluate("typeof document.body") == "object"
+    if path == "/portail/items":  # the one inline script, allowed by its hash
+        assert page.evaluate("window.DATASETTE_ALLOW_FACET") is True
+    if path == "/portail/dernieres_actualites":  # the SQL editor set-up, now a static file
+        assert page.locator("script[src='/static/datasette-editeur.js']").count() == 1
+        assert page.evaluate("typeof CodeMirror") == "function"
+    assert page.errors == []

@@ -294,3 +294,23 @@ def test_plain_text_for_calendars(value, expected):
 
 def test_xml_text_drops_what_xml_forbids():
     assert feeds.xml_text("a\x1bb\x00c\ud800d\ufffee\tf\n") == "abcde\tf\n"
+
+
+@pytest.mark.parametrize("path, query, lane", [
+    ("/", {}, "public"), ("/recherche", {"q": "x"}, "public"), ("/portail/agenda.ics", {}, "public"),
+    ("/static/portail.css", {}, "public"), ("/elements/abc", {}, "public"),
+    ("/portail/items", {}, "donnees"), ("/portail/items.json", {"_size": "max"}, "donnees"),
+    ("/portail/items", {"_sort_desc": "published_at"}, "donnees"),  # indexed: declared sortable
+    ("/portail/items", {"kind": "news", "centre_id__exact": "irev"}, "donnees"),
+    ("/portail/dernieres_actualites", {}, "donnees"), ("/portail/items/abc", {}, "donnees"),
+    ("/portail/items", {"_sort": "body_text"}, "lourd"),
+    ("/portail/fetch_state", {"_sort": "url"}, "lourd"),  # no sortable columns declared there
+    ("/portail/items", {"title__contains": "x"}, "lourd"),
+    ("/portail/items", {"_facet": "kind"}, "lourd"), ("/portail/items", {"_search": "x"}, "lourd"),
+    ("/portail/items.csv", {"_stream": "on"}, "lourd"),
+    ("/portail", {"sql": "select 1"}, "sql"), ("/portail/items", {"_where": "1"}, "sql"),
+])
+def test_lanes(path, query, lane):
+    import portail_securite
+
+    assert portail_securite.lane_of(path, query) == lane

@@ -9,10 +9,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from pipelines.schema import TABLES
 from portail.publish import METADATA_NAME, SIDE_NAME, publish
 from portail.serve import datasette_app, datasette_command
+
+from .fixture_db import build_fixture_db
 
 
 def _harvest_rows(path) -> dict:
@@ -146,3 +149,72 @@ def test_app_has_facetable_indexed_columns(published):
     facets = ds.metadata("facets", database="portail", table="items")
     assert {f for f in facets if isinstance(f, str)} <= indexed
     assert set(ds.metadata("sortable_columns", database="portail", table="items")) <= indexed
+
+
+def _side_rows(publish_dir) -> dict:
+    conn = sqlite3.connect(publish_dir / SIDE_NAME)
+    tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table' "
+                                         "and name not like 'sqlite_%' and name != 'info'")]
+    out = {t: sorted(conn.execute(f"select * from [{t}]").fetchall(), key=repr) for t in tables}
+    conn.close()
+    return out
+
+
+def test_incremental_publication_equals_a_fresh_one(tmp_path):
+    """After a harvest changes items, themes and sessions, publishing over the previous side
+    file gives exactly the tables a publication from scratch gives."""
+    db_path = build_fixture_db(tmp_path / "harvest.db")
+    publish(db_path, tmp_path / "a")
+    db = sqlite_utils.Database(db_path)
+    news = [r["id"] for r in db.query("select id from items where kind = 'news' and status = "
+                                      "'active' order by id")]
+    db.execute("update items set status = 'gone' where id = ?", [news[0]])
+    db.execute("update items set published_at = '2019-05-01' where id = ?", [news[1]])
+    db.execute("delete from item_themes where item_id = ?", [news[2]])
+    db["item_themes"].insert({"item_id": news[2], "theme_id": "outre_mer", "method": "keywords"})
+    row = dict(next(db.query("select * from items where id = ?", [news[3]])))
+    row.update(id="nouvel", url=row["url"] + "?nouvel", centre_id="oriv")
+    db["items"].insert(row)
+    db["item_themes"].insert({"item_id": "nouvel", "theme_id": "sante", "method": "keywords"})
+    session = dict(next(db.query("select * from events order by starts_at_utc desc limit 1")))
+    db.execute("update events set ends_at = '2020-01-01T10:00:00+01:00', "
+               "starts_at = '2020-01-01T09:00:00+01:00' where id = ?", [session["id"]])
+    db.conn.commit()
+    db.close()
+    publish(db_path, tmp_path / "a")  # incremental
+    publish(db_path, tmp_path / "b")  # from scratch
+    incremental, fresh = _side_rows(tmp_path / "a"), _side_rows(tmp_path / "b")
+    assert incremental == fresh
+    conn = sqlite3.connect(tmp_path / "a" / SIDE_NAME)
+    assert conn.execute("select count(*) from elements where id = ?", (news[0],)).fetchone()[0] == 0
+    assert conn.execute("select annee from elements where id = ?", (news[1],)).fetchone()[0] == "2019"
+    assert conn.execute("select themes from elements where id = ?", (news[2],)).fetchone()[0] == \
+        '["outre_mer"]'
+    assert conn.execute("select count(*) from seances where event_id = ?",
+                        (session["id"],)).fetchone()[0] == 0
+    conn.close()
+
+
+def test_publication_counts_match_the_harvest(published, source_db):
+    """On any database: the side file's figures are the harvest's own counts."""
+    side = sqlite3.connect(published.parent / SIDE_NAME)
+    src = sqlite3.connect(f"file:{source_db}?mode=ro", uri=True)
+    by_kind = dict(src.execute("select kind, count(*) from items where status = 'active' "
+                               "group by kind"))
+    figures = dict(side.execute("select cle, valeur from chiffres"))
+    assert {k: figures[k] for k in ("news", "event", "document")} == \
+        {k: by_kind.get(k, 0) for k in ("news", "event", "document")}
+    per_centre = dict(src.execute("select centre_id, count(*) from items where status = 'active' "
+                                  "group by centre_id"))
+    assert {c: n for c, n in side.execute("select centre_id, elements from centres_chiffres")
+            if n} == per_centre
+    themes = dict(src.execute("select t.theme_id, count(*) from item_themes t join items i "
+                              "on i.id = t.item_id where i.status = 'active' group by t.theme_id"))
+    assert dict(side.execute("select theme_id, sum(n) from cube_themes group by theme_id")) == themes
+    pairs = dict(src.execute("""select a.theme_id || '+' || b.theme_id, count(*) from item_themes a
+        join item_themes b on b.item_id = a.item_id join items i on i.id = a.item_id
+        where i.status = 'active' group by 1"""))
+    assert dict(side.execute("select theme_id || '+' || autre_theme, sum(n) from cube_paires "
+                             "group by 1")) == pairs
+    side.close()
+    src.close()
