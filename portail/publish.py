@@ -141,8 +141,12 @@ def publish(db_path: Path, publish_dir: Path, now: datetime | None = None,
     signature = source_signature(db_path)  # before reading: a later write is a later change
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     figures = refresh_side_file(db_path, publish_dir / SIDE_NAME, now)
+    before_own_writes = source_signature(db_path)
     figures.update(prepare_harvest_database(db_path, package.metadata.view_statements(),
                                             publish_dir / SIDE_NAME))
+    if before_own_writes == signature and before_own_writes != source_signature(db_path):
+        # Only this publication wrote (views, statistics): what it read is still current.
+        signature = source_signature(db_path)
     _write_atomic(publish_dir / METADATA_NAME,
                   json.dumps(package.metadata.build_metadata(), indent=2, ensure_ascii=False))
     served = publish_dir / PUBLISHED_NAME
@@ -165,8 +169,10 @@ def _signature(path: Path) -> list | None:
 
 
 def source_signature(db_path: Path) -> list:
-    """The harvest database's signature; a WAL database changes its -wal file first."""
-    return [_signature(Path(db_path)), _signature(Path(str(db_path) + "-wal"))]
+    """The harvest database's signature; a WAL database changes its -wal file first (an
+    empty -wal, as a reader leaves it, is the same state as none)."""
+    wal = _signature(Path(str(db_path) + "-wal"))
+    return [_signature(Path(db_path)), wal if wal and wal[1] else None]
 
 
 def published_signature(publish_dir: Path) -> list | None:
@@ -512,10 +518,10 @@ def prepare_harvest_database(db_path: Path, view_statements: list[str], side: Pa
     except sqlite3.OperationalError as exc:
         if conn.in_transaction:
             conn.execute("rollback")
-        if "locked" not in str(exc) and "busy" not in str(exc):
+        if not any(word in str(exc) for word in ("locked", "busy", "readonly")):
             raise
-        print(f"publication : base de moisson occupée ({exc}) ; vues et statistiques "
-              "reportées à la prochaine publication", file=sys.stderr, flush=True)
+        print(f"Publication : base de moisson occupée ou en lecture seule ({exc}) ; vues et "
+              "statistiques reportées à la prochaine publication.", file=sys.stderr, flush=True)
     finally:
         conn.close()
     return done

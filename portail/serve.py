@@ -95,6 +95,7 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
             changed_at = float("-inf")
     else:
         published = _publish_logged(db_path, publish_dir)
+        source = published_signature(publish_dir) or source  # its own writes are not news
     print(f"Portail : http://{host}:{port}/  (Ctrl-C pour arrêter ; base servie : {db_path})",
           flush=True)
     stop = threading.Event()
@@ -113,6 +114,9 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
                 changed_at, published_at = None, time.monotonic()
                 try:
                     _publish_logged(db_path, publish_dir)
+                    # What the publication started from (its own writes to the harvest
+                    # database, views and statistics, are not a change to publish again).
+                    source = published_signature(publish_dir) or source
                     print("Nouvelle publication : en ligne sans redémarrage.", flush=True)
                 except Exception as exc:  # keep serving the previous figures
                     print(f"Publication impossible ({exc}) ; la précédente reste en ligne.",

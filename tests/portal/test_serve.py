@@ -107,3 +107,22 @@ def test_a_harvest_write_during_start_up_is_published(tmp_path):
         proc.send_signal(signal.SIGINT)
         output = proc.communicate(timeout=20)[0].decode()
     assert proc.returncode == 0, output
+
+
+def test_a_restart_serves_the_publication_in_place_without_publishing_again(tmp_path):
+    """Restarted over an unchanged harvest, serve answers at once from the side file it left
+    and does not publish again; a harvest write afterwards is published as usual."""
+    db_path = build_fixture_db(tmp_path / "harvest.db")
+    for run in (1, 2):
+        port = _free_port()
+        proc = _serve(tmp_path, db_path, port)
+        try:
+            assert _wait_for(lambda: _count(port) == 8, 30), f"run {run}: portal did not come up"
+            time.sleep(1.5)  # a few polls: time for a needless publication to show
+        finally:
+            proc.send_signal(signal.SIGINT)
+            output = proc.communicate(timeout=20)[0].decode()
+        assert proc.returncode == 0, output
+        # Run 1 publishes once (its own views and statistics are not a change to publish);
+        # run 2 finds everything in place.
+        assert output.count("Publication :") == (1 if run == 1 else 0), (run, output)
