@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from normalize.documents import read_pdf  # noqa: E402
-from normalize.html import decode_html, extract_page  # noqa: E402
+from normalize.html import decode_html  # noqa: E402
+from normalize.page import extract_page  # noqa: E402
 from normalize.pagedate import find_publication_date  # noqa: E402
 
 

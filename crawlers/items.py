@@ -1,8 +1,9 @@
-"""What the spider hands to the pipelines: raw material, not yet normalised.
+"""What the crawl hands to the pipelines: raw material, not yet normalised.
 
-The spider decides what a response *is* (an item page, a document, an error) and
-keeps the strings as found; dates, places, themes, ids and text cleaning happen in
-`pipelines/normalize.py` with the pure functions of `normalize/`.
+The source adapters (`crawlers/sources/`) decide what a response *is* (an item page, a
+document, an error) and keep what they read as found; ids, event dates, places, themes,
+sanitising and text cleaning happen once, in `pipelines/normalize.py`, with the pure
+functions of `normalize/` and the centre's context.
 """
 
 from __future__ import annotations
@@ -61,6 +62,16 @@ class UnchangedDocumentItem:
     centre_id: str
     file_url: str
     parent_url: str  # canonical URL of the page that links it
+
+
+@dataclass
+class CalendarItem:
+    """The occurrences an iCalendar export gives for an item page read earlier in the run
+    or held from an earlier one: the item's sessions, at the calendar's exact times."""
+
+    centre_id: str
+    url: str  # canonical URL of the event page
+    events: list  # normalize.ics.CalendarEvent
 
 
 @dataclass

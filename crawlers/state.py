@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 import sqlite_utils
 
+from normalize.template import SiteTemplate
 from normalize.urls import canonicalize_url
 
 # A CMS probe that answered 404 is not asked again for this long.
@@ -42,14 +43,18 @@ class HarvestState:
             self.item_urls[row["url"]] = row["id"]
             if row["alias"]:
                 self.item_urls[row["alias"]] = row["id"]
-        self.item_lastmod: dict[str, str | None] = {
-            row["url"]: row["updated_at"] or row["published_at"]
+        # What a feed entry is compared with in light mode: the item's title and date.
+        self.item_signature: dict[str, tuple[str | None, str | None]] = {
+            row["url"]: (row["title"], row["published_at"])
             for row in db.query(
-                "select url, updated_at, published_at from items where centre_id = ? and status = 'active'",
+                "select url, title, published_at from items where centre_id = ? and status = 'active'",
                 [centre_id],
             )
         }
         self.seen_item_ids: set[str] = set()
+        saved = list(db.query("select blocks from site_templates where centre_id = ?", [centre_id]))
+        self.template = SiteTemplate.from_json(
+            json.loads(saved[0]["blocks"]) if saved and saved[0]["blocks"] else None)
 
     # -- conditional requests -------------------------------------------------
     def conditional_headers(self, url: str) -> dict[str, str]:
@@ -108,6 +113,25 @@ class HarvestState:
         self.fetches[url] = row
         self.db["fetch_state"].upsert(row, pk="url", alter=False)
 
+    def sitemap_lastmod(self, url: str) -> str | None:
+        return (self.fetches.get(url) or {}).get("sitemap_lastmod")
+
+    def note_sitemap_lastmod(self, url: str, lastmod: str) -> None:
+        """The lastmod a sitemap announces for `url`, compared at the next reading."""
+        row = self.fetches.setdefault(url, {"url": url, "centre_id": self.centre_id})
+        row["sitemap_lastmod"] = lastmod
+        self.db["fetch_state"].upsert({"url": url, "centre_id": self.centre_id,
+                                       "sitemap_lastmod": lastmod}, pk="url", alter=False)
+
+    def save_template(self, template: SiteTemplate) -> None:
+        """The site template learned so far, for the next harvest (whose unchanged pages
+        answer 304 and teach nothing)."""
+        data = template.to_json()
+        self.db["site_templates"].upsert(
+            {"centre_id": self.centre_id, "pages": data["pages"],
+             "blocks": json.dumps(data, separators=(",", ":")), "updated_at": utc_now()},
+            pk="centre_id", alter=False)
+
     def permanent_redirect(self, url: str) -> str | None:
         row = self.fetches.get(url)
         if row and row.get("status") in (301, 308) and row.get("links"):
@@ -136,5 +160,5 @@ class HarvestState:
         seen = self.seen_item_ids
         return sorted(
             url for url, item_id in self.item_urls.items()
-            if item_id not in seen and url in self.item_lastmod
+            if item_id not in seen and url in self.item_signature
         )

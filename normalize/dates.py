@@ -192,57 +192,189 @@ def parse_feed_date(text: str) -> str | None:
     return to_utc(published)
 
 
-def _published_time(tokens, run, slots) -> tuple[int, int] | None:
-    """The hour written right after a publication date ("à 14h40", "15:11")."""
+def _published_time(tokens, run, slots) -> tuple[tuple[int, int], timezone | None] | None:
+    """The hour written right after a publication date ("à 14h40", "15:11", "3:00 pm") and
+    the zone written after it ("11:45 PM EST"), if any."""
     for slot in slots:
         if run.last < slot.index <= run.last + 3:
-            return slot.start
+            hour, minute = slot.start
+            following = [t.value for t in tokens[slot.index + 1:slot.index + 3] if t.kind == "word"]
+            if following and following[0] in ("pm", "p.m") and hour < 12:
+                hour += 12
+            elif following and following[0] in ("am", "a.m") and hour == 12:
+                hour = 0
+            zone = next((_zone_of(w) for w in following if w in _NAMED_ZONES), None)
+            return (hour, minute), zone
     return None
 
 
-def parse_published(text: str, tz: str = "Europe/Paris", reference: date | None = None) -> str | None:
-    """Publication date as written ("Publié le 14 octobre 2026", "14/10/2026", ISO, RFC 822) → ISO or None.
+def in_zone(value: datetime, tz: str) -> datetime:
+    """A publication instant as the publisher dated it: a naive time is wall-clock time of
+    the centre's zone `tz`; an explicit offset other than UTC is the publisher's own and is
+    kept (a "+09:00" page stays on its day); a UTC stamp is a server's normalisation and is
+    read in `tz`, where the centre's readers live."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=_zone(tz))
+    if value.utcoffset() == timedelta(0):
+        return value.astimezone(_zone(tz))
+    return value
 
-    A date alone gives `YYYY-MM-DD`; a date with an hour gives a datetime with the
-    offset of tz (aware values are converted to tz, so the date is the local one).
-    A missing year is taken backwards from `reference` (default: today).
+
+# Zone abbreviations written after a time ("15:28:56 CET 2020"); ambiguous ones (IST…) left out.
+_NAMED_ZONES = {
+    "gmt": 0, "ut": 0, "utc": 0, "z": 0, "wet": 0, "west": 60, "bst": 60, "cet": 60,
+    "met": 60, "cest": 120, "mest": 120, "eet": 120, "eest": 180, "msk": 180,
+    "ast": -240, "adt": -180, "est": -300, "edt": -240, "cst": -360, "cdt": -300,
+    "mst": -420, "mdt": -360, "pst": -480, "pdt": -420, "jst": 540, "kst": 540,
+    "aest": 600, "aedt": 660,
+}
+_EN_DE_MONTHS = {
+    "january": 1, "jan": 1, "januar": 1, "jänner": 1, "february": 2, "feb": 2, "februar": 2,
+    "march": 3, "mar": 3, "märz": 3, "maerz": 3, "mrz": 3, "april": 4, "apr": 4, "may": 5,
+    "mai": 5, "june": 6, "jun": 6, "juni": 6, "july": 7, "jul": 7, "juli": 7, "august": 8,
+    "aug": 8, "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "oktober": 10,
+    "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12, "dezember": 12, "dez": 12,
+}
+_MONTH_WORD = "|".join(sorted(map(re.escape, _EN_DE_MONTHS), key=len, reverse=True))
+_CLOCK = r"(?:\s*(?:,|at|um|-|–)?\s*(\d{1,2})[:.h](\d{2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?)?"
+_ZONE = r"(?:\s*([A-Za-z]{1,4}|[+-]\d{2}:?\d{2}))?"
+# "Tue Jan 28 15:28:56 CET 2020" (asctime, as `date` prints it): the year comes last.
+_ASCTIME = re.compile(
+    r"^(?:[A-Za-z]{3},?\s+)?([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
+    r"(?:\s+([A-Za-z]{1,4}|[+-]\d{4}))?\s+(\d{4})\s*$")
+_COMPACT = re.compile(r"^(\d{4})(?:(\d{2})(\d{2})|[/.](\d{1,2})[/.](\d{1,2}))(?:[T ](\d{2}):?(\d{2}))?$")
+# "March 5, 2020", "Mar. 5th 2020 3:00 pm"
+_MDY = re.compile(rf"(?<![\w])({_MONTH_WORD})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}){_CLOCK}{_ZONE}",
+                  re.IGNORECASE)
+# "5 March 2020", "5. März 2020, 14:30 Uhr"
+_DMY = re.compile(rf"(?<![\w.])(\d{{1,2}})\.?\s+({_MONTH_WORD})\.?,?\s+(\d{{4}}){_CLOCK}{_ZONE}",
+                  re.IGNORECASE)
+
+
+def _zone_of(text: str | None) -> timezone | None:
+    """A written zone: an offset ("+0100", "-05:00") or a known abbreviation ("CET")."""
+    if not text:
+        return None
+    if text[0] in "+-":
+        try:
+            return _parse_offset(text)
+        except ValueError:
+            return None
+    minutes = _NAMED_ZONES.get(text.lower())
+    return None if minutes is None else timezone(timedelta(minutes=minutes))
+
+
+def _stamp(y: int, mo: int, d: int, hh=None, mi=None, ss=None, zone: str | None = None,
+           meridiem: str | None = None, tz: str = "Europe/Paris") -> str | None:
+    """A date, or a datetime in the publisher's offset (see `in_zone`), as ISO text."""
+    try:
+        day = date(int(y), int(mo), int(d))
+    except ValueError:
+        return None
+    if hh is None:
+        return day.isoformat()
+    hour, minute = int(hh), int(mi or 0)
+    meridiem = (meridiem or "").replace(".", "").lower()
+    if meridiem == "pm" and hour < 12:
+        hour += 12
+    elif meridiem == "am" and hour == 12:
+        hour = 0
+    try:
+        value = datetime(day.year, day.month, day.day, hour, minute, int(ss or 0))
+    except ValueError:
+        return day.isoformat()
+    offset = _zone_of(zone)
+    if zone and offset is None and zone.lower() not in ("uhr", "h"):
+        return day.isoformat()  # an unknown zone: the day is what we know
+    return _iso(in_zone(value.replace(tzinfo=offset) if offset else value, tz))
+
+
+def _parse_other_languages(text: str, tz: str) -> str | None:
+    """English and German dates ("March 5, 2020 3:00 pm", "5. März 2020"), the first one found."""
+    found = [m for m in (_MDY.search(text), _DMY.search(text)) if m]
+    if not found:
+        return None
+    m = min(found, key=lambda match: match.start())
+    if m.re is _MDY:
+        month, day, year = m.group(1), m.group(2), m.group(3)
+    else:
+        day, month, year = m.group(1), m.group(2), m.group(3)
+    return _stamp(year, _EN_DE_MONTHS[month.lower()], day, m.group(4), m.group(5), m.group(6),
+                  m.group(8), m.group(7), tz)
+
+
+def parse_published(text: str, tz: str = "Europe/Paris", reference: date | None = None) -> str | None:
+    """Publication date as written ("Publié le 14 octobre 2026", "14/10/2026", ISO, RFC 822,
+    "March 5, 2020", "Tue Jan 28 15:28:56 CET 2020") → ISO text, or None.
+
+    A date alone gives `YYYY-MM-DD`; with an hour, a datetime in the publisher's offset
+    (`in_zone`: an explicit offset is kept, UTC and naive times are read in `tz`, the
+    centre's zone). A missing year is taken backwards from `reference` (default: today),
+    but never when the string carries one further on.
     """
     if not text or not text.strip():
         return None
-    text = text.strip()
-    parsed = _parse_iso(text)
+    text = " ".join(text.split())[:200]
+    parsed = _parse_iso(text) or _parse_iso(_ISO_PREFIX.match(text).group(0)
+                                            if _ISO_PREFIX.match(text) else "")
     if parsed is not None:
         value, _ = parsed
         if isinstance(value, datetime):
-            return _iso(_localize(value, tz))
+            return _iso(in_zone(value, tz))
         return value.isoformat()
+    m = _ASCTIME.match(text)
+    if m:
+        month = _EN_DE_MONTHS.get(m.group(1).lower())
+        if month:
+            return _stamp(m.group(7), month, m.group(2), m.group(3), m.group(4), m.group(5),
+                          m.group(6), None, tz)
+    m = _COMPACT.match(text)
+    if m:
+        y, mo, d = m.group(1), m.group(2) or m.group(4), m.group(3) or m.group(5)
+        return _stamp(y, mo, d, m.group(6), m.group(7), tz=tz) if m.group(6) else _stamp(y, mo, d)
     if _RFC822_RE.match(text):
         utc = _feedparser_utc(text)
         if utc is not None:
-            return _iso(_localize(utc, tz))
-    return _parse_french(text, tz, reference or date.today())
+            return _iso(in_zone(utc, tz))
+    return _parse_french(text, tz, reference or date.today()) or _parse_other_languages(text, tz)
+
+
+# An ISO stamp followed by words ("2020-03-05T10:00:00+01:00 (mis à jour)").
+_ISO_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
+                         r"\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?)?(?=\s|$)", re.IGNORECASE)
+
+
+def _written_year(tokens, run) -> int | None:
+    """A year written a little after a year-less run ("Jan 28 15:28:56 CET 2020")."""
+    for tok in tokens[run.last + 1:run.last + 7]:
+        if tok.kind == "num" and 1995 <= tok.value <= 2100:
+            return tok.value
+    return None
 
 
 def _parse_french(text: str, tz: str, reference: date) -> str | None:
-    """The first French date in text, with its hour when one follows; a missing year looks backwards."""
+    """The first French date in text, with its hour when one follows; a missing year looks
+    backwards, unless the year is written further on."""
     tokens = tokenize(fold(text))
     runs = [r for r in find_runs(tokens) if not is_excluded(tokens, r, for_events=False)]
     slots = find_slots(tokens, runs)
     for run in runs:
         point = run.points[0]
-        if point.year is not None:
+        year = point.year or _written_year(tokens, run)
+        if year is not None:
             try:
-                day = date(point.year, point.month, point.day)
-            except ValueError:
+                day = date(year, point.month, point.day)
+            except (ValueError, TypeError):
                 continue
         else:
             day = on_or_before(point.month, point.day, reference)
             if day is None:
                 continue
-        hm = _published_time(tokens, run, slots)
-        if hm is None:
+        timed = _published_time(tokens, run, slots)
+        if timed is None:
             return day.isoformat()
-        return _iso(datetime(day.year, day.month, day.day, *hm, tzinfo=_zone(tz)))
+        (hour, minute), zone = timed
+        return _iso(in_zone(datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone), tz))
     # "Jeu 15:12": a weekday and an hour, the last such day on or before the reference.
     for i, tok in enumerate(tokens):
         if tok.kind == "wd" and i + 1 < len(tokens) and tokens[i + 1].kind == "time":

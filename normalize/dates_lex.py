@@ -8,7 +8,7 @@ dash characters are dealt with once.
 from __future__ import annotations
 
 import re
-import unicodedata
+from normalize.folding import strip_accents
 from dataclasses import dataclass
 
 MONTHS: dict[str, int] = {
@@ -46,9 +46,7 @@ _SPACES = "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003"
 
 def fold(text: str) -> str:
     """Lower-case, strip accents, unify dashes, spaces and apostrophes."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.lower()
+    text = strip_accents(text, ligatures=False).lower()
     text = text.translate({ord(c): "-" for c in _DASHES})
     text = text.translate({ord(c): " " for c in _SPACES})
     text = text.replace("\u2019", "'").replace("\u02bc", "'").replace("`", "'")

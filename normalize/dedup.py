@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
+
+from normalize.folding import fold
 
 __all__ = [
     "ClusterInput",
@@ -83,9 +84,7 @@ def item_id(centre_id: str, canonical_url: str) -> str:
 
 
 def _tokens(text: str) -> list[str]:
-    text = (text or "").replace("œ", "oe").replace("Œ", "oe")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = fold(text or "")
     return [w for w in re.findall(r"[a-z]+", text) if w not in STOP_WORDS and len(w) > 1]
 
 

@@ -7,7 +7,7 @@ hold events) for places written without a postcode ("Sélestat", "Poitiers").
 
 from __future__ import annotations
 
-import unicodedata
+from normalize.folding import fold_words
 
 __all__ = [
     "DEPARTEMENTS",
@@ -123,11 +123,7 @@ _CITIES = {
 }
 
 
-def _fold(text: str) -> str:
-    text = (text or "").replace("œ", "oe").replace("Œ", "oe").replace("’", "'")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(text.replace("-", " ").replace("'", " ").split())
+_fold = fold_words  # "Saint-Denis", "saint denis" and "SAINT DENIS" meet
 
 
 _CITY_INDEX = {_fold(city): code for code, cities in _CITIES.items() for city in cities.split("|")}

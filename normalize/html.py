@@ -1,8 +1,7 @@
 """Harvested HTML: decode bytes, sanitise fragments, turn markup into readable text.
 
-`extract_page`, `PageFacts` and `find_publication_date` live in `normalize.page` and
-`normalize.pagedate`; they are re-exported here because the contract names them
-`normalize.html.*`.
+The bottom layer of page reading: `normalize.page` (facts of a page), `normalize.maintext`
+(its main content) and `normalize.template` (a site's repeated blocks) build on it.
 """
 
 from __future__ import annotations
@@ -22,9 +21,8 @@ __all__ = [
     "html_to_text",
     "element_to_text",
     "parse_document",
-    "extract_page",
-    "PageFacts",
-    "find_publication_date",
+    "glued",
+    "ClassIndex",
 ]
 
 # --------------------------------------------------------------------------- decoding
@@ -251,10 +249,32 @@ _INVISIBLE = {0x00AD: None, 0x200B: None, 0x200C: None, 0x200D: None, 0xFEFF: No
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2009\u202f\u200b]+")
 
 
+def glued(before: str, after: str) -> bool:
+    """Whether two texts met at an element boundary would glue two words together: a
+    lower-case letter or a digit against a capital ("Albi" + "Mis en ligne", "12 h 30" +
+    "Lieu"), a word against a number ("Salle" + "12 h"), which CSS shows apart. A drop cap
+    ("L" + "e quartier") or a word split by formatting ("Com" + "munauté") is left alone."""
+    if not before or not after:
+        return False
+    last, first = before[-1], after[0]
+    return (last.islower() or last.isdigit()) and first.isupper() \
+        or last.islower() and first.isdigit()
+
+
+class _Line(list):
+    """Text pieces of one line; a piece added across an element boundary gets a space
+    when the two sides would otherwise glue (see `glued`)."""
+
+    def add(self, text: str, boundary: bool) -> None:
+        if boundary and self and glued(self[-1], text):
+            self.append(" ")
+        self.append(text)
+
+
 def element_to_text(element) -> str:
     """Readable text of an lxml element: paragraphs separated by blank lines."""
     blocks: list[str] = []
-    current: list[str] = []
+    current = _Line()
     pending = [""]  # separator owed before the next line: "", "\n" or "\n\n"
 
     def flush(sep: str = "\n\n") -> None:
@@ -272,12 +292,12 @@ def element_to_text(element) -> str:
         tag = el.tag if isinstance(el.tag, str) else None
         if tag is None:  # comment or processing instruction
             if el.tail:
-                current.append(el.tail)
+                current.add(el.tail, False)
             return
         tag = tag.lower()
         if tag in _SKIP_TAGS:
             if el.tail:
-                current.append(el.tail)
+                current.add(el.tail, True)
             return
         if tag == "br":
             flush("\n")
@@ -286,7 +306,7 @@ def element_to_text(element) -> str:
         elif tag in ("td", "th"):
             current.append(" ")
         if el.text:
-            current.append(el.text)
+            current.add(el.text, True)
         for child in el:
             walk(child)
         if tag in _BLOCK_TAGS:
@@ -294,7 +314,7 @@ def element_to_text(element) -> str:
         elif tag in ("td", "th"):
             current.append(" ")
         if el.tail:
-            current.append(el.tail)
+            current.add(el.tail, True)
 
     walk(element)
     flush()
@@ -325,14 +345,25 @@ def parse_document(html: str):
         return lxml.html.document_fromstring("<html><body></body></html>")
 
 
-def __getattr__(name: str):
-    # Lazy re-exports: page.py imports this module, so importing it eagerly would loop.
-    if name in ("extract_page", "PageFacts"):
-        from normalize import page
+class ClassIndex:
+    """Elements by class token, gathered in one walk of the page: looking up a dozen CMS
+    class names costs a dict lookup each instead of a scan of the page per name."""
 
-        return getattr(page, name)
-    if name == "find_publication_date":
-        from normalize.pagedate import find_publication_date
+    def __init__(self, doc):
+        self.by_token: dict[str, list] = {}
+        for el in doc.iter():
+            value = el.get("class") if isinstance(el.tag, str) else None
+            if value:
+                for token in set(value.split()):
+                    self.by_token.setdefault(token, []).append(el)
 
-        return find_publication_date
-    raise AttributeError(name)
+    def first(self, *classes):
+        """The first element (in document order) of the first class of `classes` present."""
+        for cls in classes:
+            found = self.by_token.get(cls)
+            if found:
+                return found[0]
+        return None
+
+    def has(self, *classes) -> bool:
+        return any(cls in self.by_token for cls in classes)

@@ -3,7 +3,7 @@
 First the page is stripped of boilerplate blocks (by tag, role, class and id words), then
 the CMS body container is looked up (WordPress `.entry-content`, Drupal `.field--name-body`,
 SPIP `.chapo` + `.texte`, `itemprop=articleBody`...). Pages without a known container go
-to trafilatura, run on the stripped tree so it sees less noise.
+to trafilatura, which sees the page as published.
 """
 
 from __future__ import annotations
@@ -11,12 +11,20 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from normalize.html import element_to_text
+from normalize.html import ClassIndex, element_to_text
+from normalize.template import SiteTemplate, drop_boilerplate_blocks
 
-__all__ = ["MainContent", "extract_main", "strip_boilerplate", "BOILERPLATE_WORDS"]
+__all__ = ["MainContent", "extract_main", "strip_boilerplate", "outside_boilerplate",
+           "BOILERPLATE_WORDS"]
+
+# A block marked as boilerplate by its class that holds this share of its surroundings' text
+# is a layout wrapper ("sharingContainer" around the article, a Drupal body field with
+# "label-hidden"), never boilerplate: class names are a hint, the text decides.
+_WRAPPER_SHARE = 0.4
 
 
 @dataclass
@@ -46,40 +54,32 @@ BOILERPLATE_WORDS = {
     "publicite", "sponsor", "popup", "modal", "overlay", "skip", "screen", "sr", "print",
     "toolbar", "pagination", "pager", "tags", "tagcloud", "author", "bio", "signature",
     "caption", "credit", "credits", "copyright", "legende", "figcaption", "lire",
-    "meta", "postmetadata", "byline", "dateline", "backtooverview", "hidden", "visually",
+    "meta", "postmetadata", "byline", "dateline", "backtooverview",
     "offcanvas", "masthead", "topbar", "header", "jp", "wp-block-latest-posts", "prevnext",
     "next", "prev", "previous", "outils", "tools", "rating", "reactions", "most", "popular",
     "trending", "aussi", "suggestions", "lightbox", "feedback", "mentions",
 }
-# Blocks that point elsewhere: removed even before trafilatura looks at a page.
-_RELATED_WORDS = {"related", "relatedposts", "similar", "similaires", "aussi", "share",
-                  "sharing", "sharedaddy", "partage", "addtoany"}
+# Whole class names of hidden blocks. "hidden" as a *word* is not one of them: Drupal wraps
+# every body field in "field--label-hidden" (its label is hidden, not the field).
+_HIDDEN_CLASSES = {"hidden", "is-hidden", "visually-hidden", "visuallyhidden", "sr-only",
+                   "screen-reader-text", "element-invisible", "d-none", "invisible"}
 # Words that, with a boilerplate word, still mean content ("entry-header" holds no body
 # but "article-tags" never holds body either; these rescue "main-content-author"...).
 _CONTENT_WORDS = {"content", "entry", "body", "texte", "text", "article", "post", "chapo",
                   "main", "story"}
 _SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 
-# CMS body containers, best first. Each is (xpath, label).
+# CMS body containers the centres' CMSs use, best first: where one holds the page's running
+# text (`_covers_text`) it is trusted; anywhere else trafilatura's scoring decides. Guessing
+# from class names ("post-content", "article-body", "*-text") lost text on pages nobody here
+# wrote more often than it saved: those are left to trafilatura. Each is (class, label).
 _CONTAINERS = [
-    ("//*[@itemprop='articleBody']", "itemprop"),
-    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' tribe-events-single-event-description ')]", "tec"),
-    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]", "wordpress"),
-    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' field--name-body ')]", "drupal"),
-    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' field-name-body ')]", "drupal7"),
-    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' post-content ')]", "post-content"),
-    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' article-content ')]", "article-content"),
-    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' article-body ')]", "article-body"),
-    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' article_body ')]", "article-body"),
-    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' articleBody ')]", "article-body"),
-    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' story-body ')]", "story-body"),
-    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' node__content ')]", "drupal-node"),
-    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' wysiwyg ')]", "wysiwyg"),
+    ("tribe-events-single-event-description", "tec"),
+    ("entry-content", "wordpress"),
+    ("field--name-body", "drupal"),
+    ("field-name-body", "drupal7"),
+    ("node__content", "drupal-node"),
 ]
-# Common "<thing>-body" / "<thing>Content" class names of article bodies.
-_GENERIC_BODY = re.compile(
-    r"^(?:article|post|entry|story|news|single|blog|content|node|text)[-_]{0,2}"
-    r"(?:content)?[-_]{0,2}(?:body|content|text|texte|corps)$", re.IGNORECASE)
 # SPIP splits an article into a lede and a text block.
 _SPIP_PARTS = ("chapo", "texte")
 # Ledes/teasers printed above the body container by many CMSs.
@@ -123,6 +123,8 @@ def _is_boilerplate(el, inside: bool = False) -> bool:
     marker = (el.get("class") or "") + " " + (el.get("id") or "")
     if not marker.strip():
         return False
+    if set(marker.lower().split()) & _HIDDEN_CLASSES:
+        return True
     words = _words(marker)
     hits = words & BOILERPLATE_WORDS
     if inside:
@@ -154,11 +156,9 @@ def strip_boilerplate(doc) -> None:
     # Headers hold the site banner; an article's own <header> only holds title and meta,
     # which are separate fields, never body text.
     total = _text_len(root)
-    # A marked block holding most of the page is a layout wrapper ("pageHeader" around
-    # everything, "share-zone" around the article), not boilerplate: keep it.
+
     def wrapper(el) -> bool:
-        size = _text_len(el)
-        return size > 1500 and size > 0.4 * total
+        return _is_wrapper(el, total)
 
     for el in list(root.iter("header", "figcaption")):
         if el.getparent() is not None and not wrapper(el):
@@ -170,6 +170,26 @@ def strip_boilerplate(doc) -> None:
             continue
         if _is_boilerplate(el) and not wrapper(el):
             _drop(el)
+
+
+def outside_boilerplate(el, total: int) -> bool:
+    """Whether `strip_boilerplate` would keep `el` (none of its ancestors is a block it
+    drops), without copying and stripping the page; `total` is the body's text length."""
+    for anc in el.iterancestors():
+        tag = anc.tag if isinstance(anc.tag, str) else ""
+        if tag in ("html", "body", "main", "article"):
+            continue
+        if tag in _DROP_TAGS:
+            return False
+        if (tag in ("header", "figcaption") or _is_boilerplate(anc)) and not _is_wrapper(anc, total):
+            return False
+    return True
+
+
+def _is_wrapper(el, total: int) -> bool:
+    """A block holding a large share of its scope's text (see `_WRAPPER_SHARE`)."""
+    size = _text_len(el)
+    return size >= 200 and size > _WRAPPER_SHARE * total
 
 
 def _drop(el) -> None:
@@ -200,6 +220,33 @@ def _drop_boiler_lines(container) -> None:
             _drop(el)
 
 
+def _drop_link_lists(container, url: str) -> None:
+    """Lists whose every item is just a link to another page of the same site ("Voir aussi",
+    "Dans la même rubrique", a tag list): navigation, never the article. Their text changes
+    whenever another page is retitled, which would make every page look edited."""
+    host = urlsplit(url).netloc.lower()
+    for lst in list(container.iter("ul", "ol")):
+        items = [li for li in lst if isinstance(li.tag, str) and li.tag == "li"]
+        if len(items) < 2 or lst.getparent() is None:
+            continue
+        if all(_is_internal_link_item(li, url, host) for li in items):
+            _drop(lst)
+
+
+def _is_internal_link_item(li, url: str, host: str) -> bool:
+    links = list(li.iter("a"))
+    if len(links) != 1:
+        return False
+    href = (links[0].get("href") or "").strip()
+    try:
+        target = urlsplit(urljoin(url, href))
+    except ValueError:
+        return False
+    if not href or target.netloc.lower() != host:
+        return False
+    return _text_len(links[0]) >= 0.9 * _text_len(li)
+
+
 def _all_text(el) -> str:
     return "".join(el.itertext()).replace("\u00ad", "")
 
@@ -218,31 +265,83 @@ def _drop_title(container, title: str | None) -> None:
             _drop(el)
 
 
-def _containers(doc) -> tuple[list, str]:
-    for xpath, label in _CONTAINERS:
-        found = [el for el in doc.xpath(xpath) if _text_len(el) >= _MIN_CONTAINER_CHARS]
+_DEFERRED_TEXT = etree.XPath(".//noscript//text() | .//template//text()")
+
+
+def _deferred_len(el) -> int:
+    """Text an element holds in `noscript` or `template` blocks: content a script renders
+    (Blogger prints whole posts there), which a reader does see."""
+    return len(" ".join("".join(_DEFERRED_TEXT(el)).split()))
+
+
+_READABLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
+
+
+def _readable_len(el) -> int:
+    """Text length of an element without its scripts and styles (a block holding a 2 kB
+    stylesheet is not a body)."""
+    return len(" ".join("".join(_READABLE_TEXT(el)).split()))
+
+
+def _containers(doc, index: ClassIndex) -> tuple[list, str]:
+    candidates = [(doc.xpath("//*[@itemprop='articleBody']"), "itemprop")]
+    candidates += [(index.by_token.get(cls, []), label) for cls, label in _CONTAINERS]
+    empty = None
+    for elements, label in candidates:
+        found = [el for el in elements if _readable_len(el) >= _MIN_CONTAINER_CHARS]
         if not found:
+            if elements and empty is None:
+                empty = ([elements[0]], f"{label}-empty")
             continue
         # Nested matches (a wrapper and its inner block): keep the outermost ones.
         outer = [el for el in found if not any(a in found for a in el.iterancestors())]
-        best = max(outer, key=_text_len)
+        best = max(outer, key=_readable_len)
         return [best], label
-    generic = [el for el in doc.xpath("//*[@class]")
-               if any(_GENERIC_BODY.match(c) for c in el.get("class").split())
-               and _text_len(el) >= _MIN_CONTAINER_CHARS]
-    if generic:
-        outer = [el for el in generic if not any(a in generic for a in el.iterancestors())]
-        return [max(outer, key=_text_len)], "generic"
     parts = []
     for cls in _SPIP_PARTS:
-        xp = f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')]"
-        found = [el for el in doc.xpath(xp) if _text_len(el) > 0]
+        found = [el for el in index.by_token.get(cls, []) if _text_len(el) > 0]
         if found:
             parts.append(max(found, key=_text_len))
     if parts and sum(_text_len(p) for p in parts) >= _MIN_CONTAINER_CHARS:
         parts = [p for p in parts if not any(a in parts for a in p.iterancestors())]
         return parts, "spip"
-    return [], ""
+    # A CMS body field that is there but empty (a publication whose text is its file): the
+    # page has no running text, unless there is some elsewhere (`_covers_text` decides).
+    return empty if empty is not None else ([], "")
+
+
+_PARAGRAPH_CHARS = 80  # a run of text, not a caption or a teaser line
+# Long text nodes outside scripts: the page's running text, whatever element holds it.
+_LONG_TEXT = etree.XPath(f"//body//text()[string-length(normalize-space()) >= {_PARAGRAPH_CHARS}]"
+                         "[not(ancestor::script or ancestor::style or ancestor::noscript "
+                         "or ancestor::template)]")
+
+
+def _covers_text(doc, elements) -> bool:
+    """Whether a CMS container holds the page's running text: its long runs of text make
+    most of the page's, outside menus, footers, asides, comments and related posts (a Drupal
+    body field followed by "paragraphs" fields, a theme's lede box, hold only part)."""
+    inside = outside = 0
+    verdicts: dict = {}
+
+    def elsewhere(el) -> bool:
+        if el not in verdicts:
+            verdicts[el] = isinstance(el.tag, str) and (
+                el.tag in _DROP_TAGS or el.tag == "header" or _is_boilerplate(el))
+        return verdicts[el]
+
+    chosen = set(elements)
+    for text in _LONG_TEXT(doc):
+        holder = text.getparent()
+        if holder is None:
+            continue
+        size = len(" ".join(text.split()))
+        ancestors = [holder, *holder.iterancestors()]
+        if any(a in chosen for a in ancestors):
+            inside += size
+        elif not any(elsewhere(a) for a in ancestors):
+            outside += size
+    return inside >= 0.6 * (inside + outside) or outside < 400
 
 
 def _lede(doc, first) -> object | None:
@@ -277,21 +376,40 @@ def _trafilatura(doc, url: str) -> list:
     try:
         result = trafilatura.bare_extraction(
             copy.deepcopy(doc), url=url, include_comments=False, include_tables=True,
-            include_links=True, include_formatting=True, with_metadata=False,
+            include_links=True, include_formatting=False, with_metadata=False,
             output_format="python",
         )
     except Exception:  # noqa: BLE001 - third-party failure: fall back to nothing
         return []
     body = getattr(result, "body", None)
-    return [body] if body is not None else []
+    if body is None:
+        return []
+    # trafilatura's own XML (row, cell, list, item, head, lb…) back to HTML, so that the
+    # rest of the reading (lines, template, sanitising) sees the tags it knows.
+    try:
+        from trafilatura.htmlprocessing import convert_to_html
+
+        html = convert_to_html(body)
+        body = html[0]
+        body.tag = "div"
+    except Exception:  # noqa: BLE001 - an older trafilatura: its XML as it is
+        pass
+    return [body]
+
+
+_PROSE_RUNS = etree.XPath(f"count(.//text()[string-length(normalize-space()) >= {_PARAGRAPH_CHARS}])")
 
 
 def _strip_inside(container) -> None:
-    """Boilerplate blocks nested in a body container (share bars, related posts, credits)."""
+    """Boilerplate blocks nested in a body container (share bars, related posts, credits).
+    Inside a body a class name is a weak hint: a marked block holding a large share of the
+    text, or running prose (two paragraphs and more), is the article's own."""
+    total = _text_len(container)
     for el in list(container.iter()):
         if el is container or not isinstance(el.tag, str) or el.getparent() is None:
             continue
-        if el.tag in ("header", "figcaption") or _is_boilerplate(el, inside=True):
+        if (el.tag in ("header", "figcaption") or _is_boilerplate(el, inside=True)) \
+                and not _is_wrapper(el, total) and _PROSE_RUNS(el) < 2:
             _drop(el)
 
 
@@ -302,34 +420,42 @@ def _drop_junk_tags(doc) -> None:
         _drop(el)
 
 
-def extract_main(doc, url: str, title: str | None = None) -> MainContent:
-    """The main content of a parsed page (the tree is not modified)."""
-    work = copy.deepcopy(doc)
-    _drop_junk_tags(work)
+def extract_main(doc, url: str, title: str | None = None, template: SiteTemplate | None = None,
+                 page_key: str | None = None, index: ClassIndex | None = None) -> MainContent:
+    """The main content of a parsed page (the tree is not modified); the lines the site's
+    `template` repeats on its other pages are left out (`page_key`: this page's URL there)."""
     # A CMS body container is a strong signal even inside a block whose class looks like
-    # boilerplate (Blogger's "widget Blog"): look it up before any class-based stripping.
-    elements, method = _containers(work)
+    # boilerplate (Blogger's "widget Blog"): it is looked up on the page as published, and
+    # only what is kept is copied.
+    elements, method = _containers(doc, index if index is not None else ClassIndex(doc))
+    if elements and not _covers_text(doc, elements):
+        elements, method = [], ""  # the container holds only part of the article
     if elements:
-        lede = _lede(work, elements[0])
+        deferred = sum(_deferred_len(el) for el in elements)
+        lede = _lede(doc, elements[0])
         if lede is not None and method != "spip":
             elements = [lede] + elements
+        elements = [copy.deepcopy(el) for el in elements]
         for el in elements:
+            _drop_junk_tags(el)
             _strip_inside(el)
-    else:
-        # trafilatura sees the page without its related-links and share blocks, which it
-        # tends to keep when the body itself is short ("Voir aussi" under a publication).
-        light = copy.deepcopy(doc)
-        for el in list(light.iter()):
-            if isinstance(el.tag, str) and el.getparent() is not None and _words(
-                    (el.get("class") or "") + " " + (el.get("id") or "")) & _RELATED_WORDS:
-                _drop(el)
-        elements, method = _trafilatura(light, url), "trafilatura"
+        if deferred >= _MIN_CONTAINER_CHARS and \
+                sum(_text_len(el) for el in elements) < _MIN_CONTAINER_CHARS:
+            elements, method = [], ""  # the body is rendered by a script: trafilatura reads it
+    if not elements:
+        # trafilatura sees the page as published: pruning "share" or "related" blocks before
+        # it lost text on pages nobody here wrote (they often wrap the article itself).
+        elements, method = _trafilatura(doc, url), "trafilatura"
         if not elements or not any(_text_len(el) for el in elements):
+            work = copy.deepcopy(doc)
             strip_boilerplate(work)
             body = work.find("body")
             elements, method = ([body] if body is not None else []), "body"
     for el in elements:
         _drop_boiler_lines(el)
+        _drop_link_lists(el, url)
         _drop_title(el, title)
+        if template is not None and len(template):
+            drop_boilerplate_blocks(el, template, page_key or url, url)
     text = "\n\n".join(t for t in (element_to_text(el) for el in elements) if t)
     return MainContent(elements=elements, text=text, method=method)

@@ -12,12 +12,16 @@ from extruct.w3cmicrodata import MicrodataExtractor
 _EXTRACTOR = MicrodataExtractor()
 
 
-def microdata_objects(html: str, url: str) -> list[dict]:
-    """Every top-level microdata item of a page, JSON-LD-shaped (empty on any failure)."""
-    if "itemscope" not in html:
+def microdata_objects(page, url: str) -> list[dict]:
+    """Every top-level microdata item of a page (its HTML, or its parsed tree), JSON-LD-shaped
+    (empty on any failure)."""
+    if isinstance(page, str) and "itemscope" not in page:
+        return []
+    if not isinstance(page, str) and not page.xpath("//*[@itemscope][1]"):
         return []
     try:
-        items = _EXTRACTOR.extract(html, base_url=url)
+        items = _EXTRACTOR.extract(page, base_url=url) if isinstance(page, str) \
+            else _EXTRACTOR.extract_items(page, base_url=url)
     except Exception:  # noqa: BLE001 - malformed markup: no structured data, not an error
         return []
     return [_as_jsonld(item) for item in items if isinstance(item, dict)]

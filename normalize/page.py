@@ -1,46 +1,87 @@
-"""Facts of one harvested web page: title, dates, summary, body, type, event and document hints.
+"""Facts of one harvested web page, as the page states them: title, publication date,
+summary, main text, structure signals, event and document hints.
 
-Understands the centres' CMSs (WordPress + The Events Calendar, Drupal, SPIP) and falls
-back on generic markup (OpenGraph, JSON-LD, headings) for custom sites.
+Understands the centres' CMSs (WordPress + The Events Calendar, Drupal, SPIP) and falls back
+on generic markup (OpenGraph, JSON-LD, headings) and on the site's own template (blocks its
+pages repeat) for home-made sites. Pure: the centre's context (time zone, harvest day, site
+template) comes in as a `PageContext`; what the page *is* (news, event, listing…) is decided
+once, by the crawler's page reader, from the `Structure` signals gathered here.
 """
 
 from __future__ import annotations
 
 import copy
 import re
-import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from normalize.html import parse_document, sanitize_html
-from normalize.microdata import microdata_objects
-from normalize.maintext import extract_main, strip_boilerplate
-from normalize.pagedate import (_metas, load_jsonld, modified_date_from_tree,
-                                publication_date_from_tree)
+from normalize.folding import fold_key
+from normalize.html import ClassIndex, element_to_text, parse_document
+from normalize.maintext import extract_main, outside_boilerplate, strip_boilerplate
+from normalize.pagedate import first_date, metas, modified_candidates, publication_date
+from normalize.structured import (events_of, first_value, location_text, structured_objects,
+                                  types_of)
+from normalize.template import Block, SiteTemplate, block_key, drop_boilerplate_blocks, page_blocks
+from normalize.urls import is_document_url
 
-__all__ = ["PageFacts", "extract_page"]
+__all__ = ["PageContext", "PageFacts", "Structure", "extract_page", "parse_page", "canonical_url",
+           "is_pagination_of", "is_date_line"]
+
+
+@dataclass
+class PageContext:
+    """What the page reader knows of the centre: its time zone (a naive time on the page is
+    wall-clock time there), the harvest day, and the site's template learned so far."""
+
+    timezone: str = "Europe/Paris"
+    today: date | None = None
+    template: SiteTemplate | None = None
+    site_names: tuple[str, ...] = ()  # the centre's name and short name, as titles append them
+
+
+@dataclass
+class Structure:
+    """What the markup says the page is, for the one decision of its kind."""
+
+    event_markup: bool = False  # JSON-LD Event, an events-CMS body class or schedule block
+    event_block: bool = False  # an explicit event date block ("Quand ?", TEC schedule…)
+    listing_markup: bool = False  # archive/category/search body classes, or a paginated list
+    article_markup: bool = False  # article types, og:type article, single-post classes
+    document_markup: bool = False  # DigitalDocument/Report structured data
+    types: frozenset = frozenset()  # structured-data types, lower-cased
+    teasers: int = 0  # distinct internal pages linked with a headline-long text
+    paginated: bool = False  # links to other pages of the same list
+    pager: bool = False  # a pager block or rel=next: the markup of a list, even on its only page
+    protected: bool = False  # a password form stands for the content
+    login: bool = False  # a login form: an account page, not content
+    search: bool = False  # a search results page
+    attachment: bool = False  # a CMS page standing for one uploaded file (WordPress, Drupal media)
+    body_documents: int = 0  # files linked from the main content itself (not a side box)
 
 
 @dataclass
 class PageFacts:
-    """What a page says about itself (see docs/CONTRACTS.md, normalize.html)."""
+    """What a page says about itself (see docs/CONTRACTS.md, normalize.page)."""
 
     title: str | None = None
     canonical_url: str = ""
-    published: str | None = None
+    published: str | None = None  # in the publisher's offset; naive times in the centre's zone
     published_raw: str | None = None
+    published_source: str | None = None
     modified: str | None = None
     summary: str | None = None
-    body_html: str = ""
+    body_html: str = ""  # the main content as found (untrusted: sanitised by the pipeline)
     body_text: str = ""
     language: str | None = None
     image_url: str | None = None
     jsonld: list[dict] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
-    page_type: str | None = None
+    structure: Structure = field(default_factory=Structure)
     date_text: str | None = None
+    event_times: list[str] = field(default_factory=list)  # `<time datetime>` of the date block
     place_text: str | None = None
     document_links: list[tuple[str, str]] = field(default_factory=list)
 
@@ -52,9 +93,6 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—·•‹›]|-|::)\s+")
 # ("Le Moule s'engage dans le quartier Sergent – Bonan").
 _SECTION_SEPARATOR = re.compile(r"\s(?:[|·•‹›]|::)\s*$")
 _SUMMARY_MAX = 400
-_DOC_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".ods", ".odp", ".xls", ".xlsx",
-                   ".ppt", ".pptx", ".rtf")
-_EVENT_TYPE = re.compile(r"Event$|^Event|Festival|Exhibition|Course(?:Instance)?$")
 
 
 def _clean(text: str | None) -> str:
@@ -62,11 +100,27 @@ def _clean(text: str | None) -> str:
 
 
 def _text(el) -> str:
-    return _clean("".join(el.itertext()))
+    """An element's text on one line, with a space wherever two blocks meet."""
+    return _clean(element_to_text(el))
+
+
+def _head(el, limit: int = 60) -> str:
+    """The first characters of an element's text, without reading all of it."""
+    pieces, size = [], 0
+    for piece in el.itertext():
+        pieces.append(piece)
+        size += len(piece)
+        if size >= limit:
+            break
+    return _clean("".join(pieces))
 
 
 def _has_class(cls: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')"
+
+
+def _any_class(classes) -> str:
+    return " or ".join(_has_class(c) for c in classes)
 
 
 # ------------------------------------------------------------------ title
@@ -74,15 +128,15 @@ def _has_class(cls: str) -> str:
 
 def _strip_site_suffix(title: str, site_names: list[str]) -> str:
     """'Titre – Nom du site' → 'Titre' (also 'Nom du site | Titre', 'Titre | Rubrique | Site')."""
-    names = {_fold(n) for n in site_names if n and _fold(n)}
+    names = {fold_key(n) for n in site_names if n and fold_key(n)}
     for _ in range(3):
         parts = _TITLE_SEPARATORS.split(title)
         if len(parts) < 2:
             break
-        if _fold(parts[-1]) in names:
+        if fold_key(parts[-1]) in names:
             title = _TITLE_SEPARATORS.split(title)[0] if len(parts) == 2 else \
                 title[:title.rfind(parts[-1])].rstrip(" |–—·•‹›-:")
-        elif _fold(parts[0]) in names:
+        elif fold_key(parts[0]) in names:
             title = title[len(parts[0]):].lstrip(" |–—·•‹›-:")
         elif (len(parts[-1]) <= 40 and len(parts[-1]) < 0.5 * (len(title) - len(parts[-1]))
               and _SECTION_SEPARATOR.search(title[:title.rfind(parts[-1])][-4:])):
@@ -94,25 +148,22 @@ def _strip_site_suffix(title: str, site_names: list[str]) -> str:
     return title.strip()
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
-
-
 def _host_names(url: str) -> list[str]:
     """Site-name spellings implied by the host ("www.resovilles.com" → "resovilles")."""
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     return [host, host.split(".")[0]] if host else []
 
 
-def _title(doc, metas: dict, jsonld: list[dict], url: str = "") -> str | None:
-    site_names = [metas.get("og:site_name", ""), metas.get("application-name", "")]
+def _title(doc, found_metas: dict, jsonld: list[dict], url: str = "",
+           known_names: tuple[str, ...] = ()) -> str | None:
+    site_names = [found_metas.get("og:site_name", ""), found_metas.get("application-name", ""),
+                  *known_names]
     site_names += _host_names(url)
     site_names += [o.get("name", "") for o in jsonld
-                   if isinstance(o.get("name"), str) and "WebSite" in str(o.get("@type"))]
+                   if isinstance(o.get("name"), str) and "WebSite" in types_of(o)]
     head_title = doc.find(".//title")
     raw_title = _clean(head_title.text_content()) if head_title is not None else ""
-    og = _clean(metas.get("og:title") or metas.get("twitter:title"))
+    og = _clean(found_metas.get("og:title") or found_metas.get("twitter:title"))
     headings = [_text(h) for h in doc.xpath(
         "//article//h1|//main//h1|//*[" + _has_class("entry-title") + "]"
         "|//*[@itemprop='headline' and not(self::meta)]|//h1")]
@@ -127,8 +178,9 @@ def _title(doc, metas: dict, jsonld: list[dict], url: str = "") -> str | None:
     if og:
         return _strip_site_suffix(og, site_names)
     for obj in jsonld:
-        if isinstance(obj.get("headline"), str) and obj["headline"].strip():
-            return _clean(obj["headline"])
+        headline = first_value(obj, "headline")
+        if headline:
+            return _clean(headline)
     stripped = _strip_site_suffix(raw_title, site_names) if raw_title else None
     if stripped and stripped != raw_title:
         return stripped  # "Agenda | Site": the part left is the page's own title
@@ -141,34 +193,41 @@ def _title(doc, metas: dict, jsonld: list[dict], url: str = "") -> str | None:
 
 
 def _abs(base: str, href: str | None) -> str | None:
+    """An absolute http(s) URL for `href`, None for anything else (or a malformed URL)."""
     if not href or not href.strip():
         return None
-    value = urljoin(base, href.strip())
-    return value if urlsplit(value).scheme in ("http", "https") else None
+    try:
+        value = urljoin(base, href.strip())
+        return value if urlsplit(value).scheme in ("http", "https") else None
+    except ValueError:  # "http://[bad host]/": a broken link, not an error of the page
+        return None
 
 
-def _canonical(doc, metas: dict, url: str) -> str:
+def canonical_url(doc, url: str, found_metas: dict | None = None) -> str:
+    """The address the page declares for itself (rel=canonical, og:url), else `url`."""
+    found_metas = metas(doc) if found_metas is None else found_metas
     for link in doc.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split():
             found = _abs(url, link.get("href"))
             if found:
                 return found
-    return _abs(url, metas.get("og:url")) or url
+    return _abs(url, found_metas.get("og:url")) or url
 
 
-def _language(doc, metas: dict) -> str | None:
-    for value in (doc.get("lang"), doc.get("xml:lang"), metas.get("content-language"),
-                  metas.get("og:locale"), metas.get("dc.language"), metas.get("language")):
+def _language(doc, found_metas: dict) -> str | None:
+    for value in (doc.get("lang"), doc.get("xml:lang"), found_metas.get("content-language"),
+                  found_metas.get("og:locale"), found_metas.get("dc.language"),
+                  found_metas.get("language")):
         m = re.match(r"^\s*([a-zA-Z]{2,3})(?:[-_]|$|\s)", value or "")
         if m:
             return m.group(1).lower()
     return None
 
 
-def _image(doc, metas: dict, jsonld: list[dict], base: str) -> str | None:
+def _image(found_metas: dict, jsonld: list[dict], base: str) -> str | None:
     for key in ("og:image", "og:image:url", "og:image:secure_url", "twitter:image",
                 "twitter:image:src"):
-        found = _abs(base, metas.get(key))
+        found = _abs(base, found_metas.get(key))
         if found:
             return found
     for obj in jsonld:
@@ -185,9 +244,10 @@ def _image(doc, metas: dict, jsonld: list[dict], base: str) -> str | None:
 
 
 _CRUMB_CLASSES = ("arbo", "ariane", "breadcrumb", "breadcrumbs", "fil-ariane", "fil_ariane")
+_TAG_FIELDS = ("field--name-field-tags", "field--type-entity-reference", "field-name-field-tags")
 
 
-def _categories(doc, metas: dict, jsonld: list[dict]) -> list[str]:
+def _categories(doc, index, jsonld: list[dict]) -> list[str]:
     labels: list[str] = []
     for meta in doc.iter("meta"):
         if (meta.get("property") or meta.get("name") or "").lower() in (
@@ -204,20 +264,19 @@ def _categories(doc, metas: dict, jsonld: list[dict]) -> list[str]:
     for a in doc.xpath("//a[@rel]"):
         rel = (a.get("rel") or "").lower().split()
         if "tag" in rel or "category" in rel:
-            labels.append(_text(a))
-    for a in doc.xpath("//*[" + _has_class("field--name-field-tags") + " or "
-                       + _has_class("field--type-entity-reference") + " or "
-                       + _has_class("field-name-field-tags") + "]//a"):
-        labels.append(_text(a))
+            labels.append(_clean(a.text_content()))
+    for cls in _TAG_FIELDS:
+        for field_el in index.by_token.get(cls, ()):
+            labels.extend(_clean(a.text_content()) for a in field_el.iter("a"))
     # Breadcrumbs name the section a page sits in ("Accueil > Publications"): SPIP's
     # `arbo`/`ariane`, Drupal's and WordPress themes' `breadcrumb`. The home link is skipped.
-    crumbs = doc.xpath("//*[" + " or ".join(_has_class(c) for c in _CRUMB_CLASSES)
-                       + "]//a | //nav[contains(translate(@aria-label, 'BREADCUMFIL', "
-                       "'breadcumfil'), 'breadcrumb') or contains(translate(@aria-label, "
-                       "'ARIANE', 'ariane'), 'ariane')]//a")
+    crumbs = [a for cls in _CRUMB_CLASSES for el in index.by_token.get(cls, ()) for a in el.iter("a")]
+    crumbs += doc.xpath("//nav[contains(translate(@aria-label, 'BREADCUMFIL', 'breadcumfil'), "
+                        "'breadcrumb') or contains(translate(@aria-label, 'ARIANE', 'ariane'), "
+                        "'ariane')]//a")
     for a in crumbs:
-        text = _text(a)
-        if text and _fold(text) not in ("accueil", "home", "homepage"):
+        text = _clean(a.text_content())
+        if text and fold_key(text) not in ("accueil", "home", "homepage"):
             labels.append(text)
     seen: dict[str, str] = {}
     for label in labels:
@@ -241,20 +300,86 @@ def _shorten(text: str, limit: int = _SUMMARY_MAX) -> str:
     return cut.rstrip(" ,;:.-–") + "…"
 
 
-def _summary(doc, metas: dict, body_text: str) -> str | None:
+# A line that is only a date stamp ("Tue, 10 Nov 2026 13:00:00 +0000", "Mis en ligne le
+# 05/07/2026", "Publié le 3 mars 2026 par Anne"): not a sentence of the article.
+_DATE_LINE = re.compile(
+    r"^(?:(?:publié|publiée|mis\s+en\s+ligne|mise\s+en\s+ligne|posté|postée|paru|parue|"
+    r"mis\s+à\s+jour|modifié|date|le|published|posted|updated)\b[^.!?]{0,25}?\s*:?\s*)?"
+    r"(?:(?:lun|mar|mer|jeu|ven|sam|dim|mon|tue|wed|thu|fri|sat|sun)\w*\.?,?\s*)?"
+    r"(?:\d{1,2}(?:er)?[\s./-]+(?:\w+\.?|\d{1,2})[\s./-]+\d{2,4}|\d{4}-\d{2}-\d{2}\S*)"
+    r"(?:\s*(?:à|at|,|-)?\s*\d{1,2}\s*[h:]\s*\d{0,2}(?::\d{2})?)?"
+    r"(?:\s*(?:[+-]\d{4}|gmt|utc|cet|cest))?(?:\s+(?:par|by)\s+[^.!?]{1,60})?\s*$",
+    re.IGNORECASE)
+
+
+def is_date_line(text: str) -> bool:
+    """A line that only states when (and by whom) something was published."""
+    return bool(_DATE_LINE.match(_clean(text)))
+
+
+def _summary_candidates(doc, found_metas: dict, main_root, template: SiteTemplate | None,
+                        url: str):
+    """Description metas, ledes, then the body's own lines, in that order."""
     for key in ("description", "og:description", "twitter:description", "dc.description"):
-        value = _clean(metas.get(key))
-        if len(value) >= 20:
-            return _shorten(value)
-    for el in doc.xpath("//*[" + _has_class("chapo") + " or " + _has_class("chapeau")
-                        + " or " + _has_class("lead") + "]"):
-        value = _text(el)
-        if len(value) >= 20:
-            return _shorten(value)
-    for paragraph in body_text.split("\n\n"):
-        if len(paragraph) >= 60:
-            return _shorten(paragraph)
-    return _shorten(body_text) if body_text else None
+        value = _clean(found_metas.get(key))
+        if value:
+            yield value, "meta"
+    for el in doc.xpath("//*[" + _any_class(("chapo", "chapeau", "lead")) + "]"):
+        yield _text(el), "lede"
+    if main_root is not None:
+        for block in page_blocks(main_root, url):
+            if template is not None and template.is_boilerplate(block, url):
+                continue
+            yield block.text, "body" if block.link_chars < 0.5 * len(block.text) else "links"
+
+
+def _summary(doc, found_metas: dict, main_root, title: str | None,
+             template: SiteTemplate | None, url: str) -> str | None:
+    """The article's first real sentences: never the title, a date line or a menu; a site
+    description repeated on every page of the site is not this page's summary."""
+    folded_title = fold_key(title or "")
+    opening: list[str] = []
+    for text, origin in _summary_candidates(doc, found_metas, main_root, template, url):
+        if origin == "links" or is_date_line(text):
+            continue
+        key = fold_key(text)
+        if not key or key == folded_title:
+            continue
+        if folded_title and folded_title in key and len(key) - len(folded_title) < 40 \
+                and not key.startswith(folded_title):
+            continue  # the title with a trail before it: a breadcrumb, a decorated heading
+        if origin in ("meta", "lede"):
+            if len(text) >= 20 and not _site_wide(text, template, url):
+                return _shorten(text)
+            continue
+        if folded_title and key.startswith(folded_title):
+            text = text[len(title or ""):].lstrip(" :–—-|,.")  # a title run into the text
+            if not text:
+                continue
+        if not _prose_line(text):
+            continue  # a label, a tag, a file name: not a sentence of the article
+        opening.append(text)
+        if sum(len(t) for t in opening) >= 160 or len(text) >= 60:
+            break
+    joined = " ".join(opening)
+    return _shorten(joined) if joined else None
+
+
+_FILE_LINE = re.compile(r"\S+\.(?:pdf|docx?|odt|xlsx?|pptx?)\b", re.IGNORECASE)
+
+
+def _prose_line(text: str) -> bool:
+    """A line of running text: a sentence, or long enough to be one."""
+    if _FILE_LINE.search(text) and len(text) < 120:
+        return False
+    return len(text) >= 40 or text.rstrip().endswith((".", "!", "?", "…", ":", ";"))
+
+
+def _site_wide(text: str, template: SiteTemplate | None, url: str) -> bool:
+    """A description the site puts on every page (its tagline), not this page's."""
+    if template is None:
+        return False
+    return template.is_boilerplate(Block(block_key(text), text), url)
 
 
 # ------------------------------------------------------------------ events and places
@@ -272,12 +397,15 @@ _PLACE_CLASSES = ("tribe-venue", "tribe-events-venue-details", "tribe-venue-loca
                   "tribe-address", "event-location", "event-place", "field--name-field-lieu",
                   "field--name-field-location", "field--name-field-adresse", "event-venue",
                   "lieu-evenement", "evenement-lieu")
+_LABEL_TAGS = ("p", "div", "li", "dt", "strong", "b", "h2", "h3", "h4", "h5", "span", "th")
 
 
 def _labelled(scope, label: re.Pattern) -> str | None:
     """Text after a label such as "Quand ?" or "Lieu :", on the same line or the next block."""
-    for el in scope.iter("p", "div", "li", "dt", "strong", "b", "h2", "h3", "h4", "h5",
-                         "span", "th"):
+    for el in scope.iter(*_LABEL_TAGS):
+        # Cheap first look: the label opens the element's text or it is not this one.
+        if not label.match(_head(el)):
+            continue
         own = _clean(el.text)
         full = _text(el)
         if not full or len(full) > 300:
@@ -310,58 +438,30 @@ def _labelled(scope, label: re.Pattern) -> str | None:
 _LABEL_CLASSES = ("field__label", "field-label", "label", "tribe-events-label")
 
 
-def _by_classes(scope, classes: tuple[str, ...]) -> str | None:
-    """Text of the first element with one of `classes`, without its label ("Lieu", "Date")
-    and with its pieces kept apart (a <br> between a date and its hours)."""
-    label_xpath = ".//*[" + " or ".join(_has_class(c) for c in _LABEL_CLASSES) + "]"
-    for cls in classes:
-        for el in scope.xpath(".//*[" + _has_class(cls) + "]"):
-            labels = set(el.xpath(label_xpath))  # the set keeps lxml's proxies alive
-            pieces = []
-            for node in el.iter():
-                if node in labels or any(a in labels for a in node.iterancestors()):
-                    if node.tail and node in labels:
-                        pieces.append(node.tail)
-                    continue
-                if node.text:
-                    pieces.append(node.text)
-                if node is not el and node.tail:
+def _by_classes(index: ClassIndex, classes: tuple[str, ...], with_element: bool = False):
+    """Text of the first element with one of `classes` (in the order given), without its
+    label ("Lieu", "Date") and with its pieces kept apart (a <br> between a date and its
+    hours); with `with_element`, (text, element)."""
+    matches = [el for cls in classes for el in index.by_token.get(cls, ())]
+    if not matches:
+        return (None, None) if with_element else None
+    label_xpath = ".//*[" + _any_class(_LABEL_CLASSES) + "]"
+    for el in matches:
+        labels = set(el.xpath(label_xpath))  # the set keeps lxml's proxies alive
+        pieces = []
+        for node in el.iter():
+            if node in labels or any(a in labels for a in node.iterancestors()):
+                if node.tail and node in labels:
                     pieces.append(node.tail)
-            value = _clean(" ".join(pieces))
-            if value and len(value) <= 300:
-                return value
-    return None
-
-
-def _jsonld_events(jsonld: list[dict]) -> list[dict]:
-    return [o for o in jsonld if any(_EVENT_TYPE.search(t) for t in _types(o))]
-
-
-def _types(obj: dict) -> list[str]:
-    kind = obj.get("@type") or []
-    return [str(k) for k in (kind if isinstance(kind, list) else [kind])]
-
-
-def _jsonld_place(event: dict) -> str | None:
-    location = event.get("location")
-    if isinstance(location, list):
-        location = location[0] if location else None
-    if isinstance(location, str):
-        return _clean(location) or None
-    if not isinstance(location, dict):
-        return None
-    parts = [location.get("name")]
-    address = location.get("address")
-    if isinstance(address, dict):
-        parts += [address.get("streetAddress"),
-                  " ".join(x for x in (address.get("postalCode"), address.get("addressLocality"))
-                           if isinstance(x, str) and x)]
-    elif isinstance(address, str):
-        parts.append(address)
-    if "VirtualLocation" in str(location.get("@type")) and not any(parts):
-        parts.append("En ligne")
-    text = ", ".join(_clean(p) for p in parts if isinstance(p, str) and _clean(p))
-    return text or None
+                continue
+            if node.text:
+                pieces.append(node.text)
+            if node is not el and node.tail:
+                pieces.append(node.tail)
+        value = _clean(" ".join(pieces))
+        if value and len(value) <= 300:
+            return (value, el) if with_element else value
+    return (None, None) if with_element else None
 
 
 # Definition lists of "practical information" blocks (PQN-A: "Calendrier", "Structure";
@@ -374,7 +474,7 @@ _DT_PLACE_NAMES = {"lieu", "adresse", "ou", "structure", "lieudelevenement", "sa
 def _definition(scope, names: set[str]) -> str | None:
     """The `<dd>` that follows a `<dt>` whose label is one of `names`."""
     for dt in scope.iter("dt", "th"):
-        if _fold(_text(dt)) not in names:
+        if fold_key(_head(dt, 40)) not in names:
             continue
         value = dt.getnext()
         if value is not None and value.tag in ("dd", "td"):
@@ -385,46 +485,71 @@ def _definition(scope, names: set[str]) -> str | None:
     return None
 
 
-def _event_texts(doc, scope, jsonld: list[dict]) -> tuple[str | None, str | None, bool]:
-    """(date prose, place prose, whether the date block is clearly an event's)."""
-    date_text = _by_classes(doc, _EVENT_DATE_CLASSES) or _definition(scope, _DT_DATE_NAMES)
+def _machine_times(element) -> list[str]:
+    """The `datetime` values of the `<time>` elements of an event's date block (Drupal's
+    date ranges print "lun 01/02/2027 - 09:30 - 16:00" for people and ISO for machines)."""
+    if element is None:
+        return []
+    return [t.get("datetime").strip() for t in element.iter("time") if (t.get("datetime") or "").strip()]
+
+
+# Words a labelled date or place block opens with: a page that has none of them anywhere
+# (most pages in other languages) is not searched label by label.
+_LABEL_WORDS = re.compile(r"\b(?:quand|dates?|horaires?|calendrier|lieu|adresse|où)\b",
+                          re.IGNORECASE)
+
+
+def _event_texts(index: ClassIndex, scope, jsonld: list[dict], page_text: str):
+    """(date prose, machine times of the date block, place prose, whether the date block is
+    clearly an event's)."""
+    date_text, date_element = _by_classes(index, _EVENT_DATE_CLASSES, with_element=True)
+    times = _machine_times(date_element) if date_text else []
+    labels = bool(_LABEL_WORDS.search(page_text))
+    date_text = date_text or _definition(scope, _DT_DATE_NAMES)
     strong = date_text is not None
-    if date_text is None:
+    if date_text is None and labels:
         date_text = _labelled(scope, _STRONG_DATE_LABEL)
         strong = date_text is not None
-    if date_text is None:
+    if date_text is None and labels:
         date_text = _labelled(scope, _DATE_LABEL)
         # "Date : 12/03/2024" may be a post date; with an hour or a range it is an event.
         strong = bool(date_text and re.search(r"\d\s*h|\d:\d|\bau\b|\bde\b.+\bà\b",
                                                date_text, re.IGNORECASE))
-    place_text = (_by_classes(doc, _PLACE_CLASSES) or _definition(scope, _DT_PLACE_NAMES)
-                  or _labelled(scope, _PLACE_LABEL))
-    events = _jsonld_events(jsonld)
+    place_text = (_by_classes(index, _PLACE_CLASSES) or _definition(scope, _DT_PLACE_NAMES)
+                  or (_labelled(scope, _PLACE_LABEL) if labels else None))
+    events = events_of(jsonld)
     if events and not place_text:
-        place_text = _jsonld_place(events[0])
-    return date_text, place_text, strong
+        place_text = location_text(events[0].get("location"))
+    return date_text, times, place_text, strong
 
 
 # ------------------------------------------------------------------ documents
 
 
-def _is_document(url: str, link) -> bool:
-    path = urlsplit(url).path.lower()
-    if path.endswith(_DOC_EXTENSIONS):
+def _is_document_link(url: str, link) -> bool:
+    if is_document_url(url):
         return True
     kind = (link.get("type") or "").lower()
     return kind.startswith("application/pdf") or "officedocument" in kind \
         or "opendocument" in kind or "msword" in kind
 
 
-def _document_links(elements, base: str) -> list[tuple[str, str]]:
+_DOCUMENT_HINT = re.compile(r"\.(?:pdf|docx?|odt|ods|odp|xlsx?|pptx?|rtf)\b", re.IGNORECASE)
+
+
+def _document_links(elements, base: str, keep=None) -> list[tuple[str, str]]:
+    """(URL, link text) of the PDF and office files linked under `elements` (those `keep`
+    accepts, when given)."""
     found: dict[str, str] = {}
     for root in elements:
         for a in root.iter("a"):
-            url = _abs(base, a.get("href"))
-            if not url or not _is_document(url, a):
+            href = a.get("href") or ""
+            if not (_DOCUMENT_HINT.search(href) or a.get("type")):
+                continue  # cheap look before resolving every link of the page
+            url = _abs(base, href)
+            if not url or not _is_document_link(url, a) or (keep is not None and not keep(a)):
                 continue
-            label = _text(a) or _clean(a.get("title"))
+            label = _clean(a.text_content()) or _clean(a.get("title"))
             if not label:
                 label = urlsplit(url).path.rsplit("/", 1)[-1]
             if url not in found or (not found[url] and label):
@@ -432,7 +557,28 @@ def _document_links(elements, base: str) -> list[tuple[str, str]]:
     return list(found.items())
 
 
-# ------------------------------------------------------------------ page type
+# Where an item's own attachments live; navigation and footers are left out on purpose
+# (a footer link to the annual report is not an attachment of every page).
+_REGION_TAGS = ("//article", "//main", "//*[@role='main']")
+_REGION_CLASSES = ("entry-content", "node__content")
+_REGION_LATE_CLASSES = ("content", "texte", "post", "fiche")
+
+
+def _content_region(doc, index: ClassIndex):
+    for xpath in _REGION_TAGS:
+        found = doc.xpath(xpath)
+        if found:
+            return found[0]
+    found = index.first(*_REGION_CLASSES)
+    if found is not None:
+        return found
+    by_id = doc.xpath("//*[@id='content']")
+    if by_id:
+        return by_id[0]
+    return index.first(*_REGION_LATE_CLASSES)
+
+
+# ------------------------------------------------------------------ structure
 
 _BODY_EVENT = re.compile(r"\b(?:single-tribe_events|tribe-events-single|single-evenement|"
                          r"single-event|node--type-(?:event|evenement|agenda)|"
@@ -442,90 +588,177 @@ _BODY_LISTING = re.compile(r"\b(?:archive|category|tag|tax-[\w-]+|blog|paged|sea
                            r"page-taxonomy-term|path-taxonomy|view-display-id-page)\b")
 _BODY_ARTICLE = re.compile(r"\b(?:single-post|single|node--type-(?:article|actualite|news|"
                            r"page)|page-article|page-node-type-\w+|postid-\d+)\b")
+_BODY_SEARCH = re.compile(r"\b(?:search|search-results|page-search|path-search)\b")
+_BODY_ATTACHMENT = re.compile(r"\b(?:attachment|single-attachment|attachmentid-\d+|path-media|"
+                              r"page-media|media-entity)\b")
+_PAGE_PARAM = re.compile(r"(?:^|&)(?:page|paged|pg|start|offset|debut_[a-z_]+)=\d+")
+_PAGE_PATH = re.compile(r"/page/\d+/?$")
+_PAGE_HINT = re.compile(r"page|pg=|start=|offset=|debut_", re.IGNORECASE)  # before any urljoin
 
 
-def _page_type(doc, metas: dict, jsonld: list[dict], event_block: bool,
-               body_text: str, documents: list) -> str | None:
+def is_pagination_of(url: str, page: str) -> bool:
+    """`url` is another page of the list `page` (same path, a page number changes)."""
+    try:
+        here, there = urlsplit(page), urlsplit(url)
+    except ValueError:
+        return False
+    if there.netloc != here.netloc:
+        return False
+    if _PAGE_PATH.search(there.path):
+        return _PAGE_PATH.sub("/", there.path) == _PAGE_PATH.sub("/", here.path)
+    return there.path == here.path and bool(_PAGE_PARAM.search(there.query))
+
+
+def _teasers(region, base: str) -> int:
+    """Links to other pages of the site with a headline-long text in the main region:
+    three or more make a listing rather than an item."""
+    if region is None:
+        return 0
+    host = urlsplit(base).netloc
+    targets = set()
+    for anchor in region.iter("a"):
+        target = _abs(base, anchor.get("href"))
+        if not target:
+            continue
+        target = target.split("#")[0]
+        if target.rstrip("/") == base.split("#")[0].rstrip("/") or is_document_url(target):
+            continue
+        if urlsplit(target).netloc == host and len(_clean(anchor.text_content())) >= 20:
+            targets.add(target)
+    return len(targets)
+
+
+def _structure(doc, index: ClassIndex, found_metas: dict, jsonld: list[dict], event_block: bool,
+               base: str, region) -> Structure:
     body = doc.find("body")
     classes = " ".join(filter(None, [doc.get("class"), body.get("class") if body is not None
                                      else None]))
     node_classes = " ".join(el.get("class") or "" for el in doc.xpath(
         "//article[@class]|//*[contains(@class, 'node--type-')]")[:3])
-    if _jsonld_events(jsonld) or _BODY_EVENT.search(classes + " " + node_classes) \
-            or doc.xpath("//*[" + _has_class("tribe-events-schedule") + "]"):
-        return "event"
-    teasers = len(doc.xpath("//article")) + len(doc.xpath("//*[" + _has_class("views-row")
-                                                          + "]"))
-    paginated = bool(doc.xpath("//link[@rel='next']|//a[@rel='next']|//*["
-                               + _has_class("pagination") + " or " + _has_class("nav-links")
-                               + " or " + _has_class("pager") + "]"))
-    if _BODY_LISTING.search(classes) and not _BODY_ARTICLE.search(classes) \
-            or (teasers >= 4 and paginated):
-        return "listing"
-    if event_block:
-        # A page with an explicit event date block ("Quand ?", TEC schedule...).
-        return "event"
-    kinds = " ".join(" ".join(_types(o)) for o in jsonld)
-    if documents and (len(body_text) < 600 or re.search(r"DigitalDocument|Report", kinds)):
-        return "document"
-    if re.search(r"Article|BlogPosting|NewsArticle|Report", kinds) \
-            or metas.get("og:type", "").lower() == "article" \
-            or _BODY_ARTICLE.search(classes + " " + node_classes) \
-            or doc.xpath("//*[" + _has_class("texte") + "]"):
-        return "article"
-    return None
+    types = frozenset(t.lower() for obj in jsonld for t in types_of(obj))
+    cms_teasers = len(doc.xpath("//article")) + len(index.by_token.get("views-row", ()))
+    cms_paginated = bool(doc.xpath("//link[@rel='next']|//a[@rel='next']")) \
+        or index.has("pagination", "nav-links", "pager")
+    paginated = any(is_pagination_of(target, base) for target in
+                    (_abs(base, href) for href in doc.xpath("//a/@href") if _PAGE_HINT.search(href))
+                    if target)
+    return Structure(
+        event_markup=bool(events_of(jsonld)) or bool(_BODY_EVENT.search(classes + " " + node_classes))
+        or index.has("tribe-events-schedule"),
+        event_block=event_block,
+        listing_markup=bool(_BODY_LISTING.search(classes)) and not _BODY_ARTICLE.search(classes)
+        or (cms_teasers >= 4 and cms_paginated),
+        article_markup=any(re.search(r"article|blogposting|newsarticle|report", t) for t in types)
+        or found_metas.get("og:type", "").lower() == "article"
+        or bool(_BODY_ARTICLE.search(classes + " " + node_classes))
+        or index.has("texte"),
+        document_markup=any(re.search(r"digitaldocument|report", t) for t in types),
+        types=types,
+        teasers=_teasers(region, base),
+        paginated=paginated,
+        pager=cms_paginated,
+        protected=index.has("post-password-form") or bool(doc.xpath("//form[contains(@action, 'postpass')]")),
+        login=bool(doc.xpath("//input[@type='password']")),
+        search=bool(_BODY_SEARCH.search(classes)),
+        attachment=bool(_BODY_ATTACHMENT.search(classes)),
+    )
 
 
 # ------------------------------------------------------------------ entry point
 
 
-def extract_page(html: str, url: str) -> PageFacts:
-    """Everything the aggregator needs from one HTML page (never raises on bad markup)."""
-    doc = parse_document(html)
-    metas = _metas(doc)
-    scripts = load_jsonld(doc)
-    # Microdata items join the JSON-LD ones: one structured-data format downstream.
-    jsonld = scripts + microdata_objects(html, url)
+def parse_page(html: str):
+    """The page's tree (for readers that also want the links of the same parse)."""
+    return parse_document(html)
+
+
+def extract_page(html: str, url: str, context: PageContext | None = None, doc=None) -> PageFacts:
+    """Everything the aggregator needs from one HTML page (never raises on bad markup);
+    `doc` is the already parsed tree of `html`, if the caller has one."""
+    context = context or PageContext()
+    doc = parse_page(html) if doc is None else doc
+    found_metas = metas(doc)
+    scripts, jsonld = structured_objects(doc, url)
     base = url
     base_el = doc.find(".//base")
     if base_el is not None and base_el.get("href"):
         base = _abs(url, base_el.get("href")) or url
-    title = _title(doc, metas, jsonld, url)
-    main = extract_main(doc, url, title)
+    canonical = canonical_url(doc, url, found_metas)
+    title = _title(doc, found_metas, jsonld, url, context.site_names)
+    index = ClassIndex(doc)
+    main = extract_main(doc, url, title, template=context.template, page_key=canonical,
+                        index=index)
     body_html = "".join(
         etree.tostring(el, encoding="unicode", method="html") for el in main.elements)
     # Dates from JSON-LD scripts only: a microdata `datePublished` is one candidate among
     # the page's markup, ranked after `article:published_time` (it is often the update).
-    date_found = publication_date_from_tree(doc, url, scripts)
+    published = publication_date(doc, url, scripts, context.timezone, context.today)
+    modified = first_date(modified_candidates(doc, scripts), context.timezone, context.today)
     # Labels ("Quand ?", "Lieu :") count in the main content only, not in menus.
     # The enclosing <main>/<article> when there is one: "practical information" blocks sit
     # beside the body text, not inside it.
     regions = doc.xpath("//main|//*[@role='main']|//article")
     scope = regions[0] if regions else (
         main.elements[0] if main.elements and main.method != "trafilatura" else doc)
-    date_text, place_text, event_block = _event_texts(doc, scope, jsonld)
-    if main.method == "trafilatura":
-        # trafilatura's tree keeps no hrefs we can trust: take the page minus boilerplate.
-        stripped = copy.deepcopy(doc)
-        strip_boilerplate(stripped)
-        documents = _document_links([stripped], base)
+    body_el = doc.find("body")
+    page_text = (body_el if body_el is not None else doc).text_content()
+    date_text, event_times, place_text, event_block = _event_texts(index, scope, jsonld, page_text)
+    region = _content_region(doc, index)
+    if main.method in ("trafilatura", "body"):
+        # trafilatura's tree keeps no hrefs we can trust: the page minus its boilerplate.
+        total = len(" ".join(page_text.split()))
+        documents = _document_links([doc], base, keep=lambda a: outside_boilerplate(a, total))
     else:
         documents = _document_links(main.elements, base)
+    in_body = len(documents)
+    if region is not None:
+        # Files linked beside the body in the content region (a "Télécharger" box).
+        known = {u for u, _ in documents}
+        documents += [(u, t) for u, t in _document_links([region], base) if u not in known]
+    main_root = main.elements[0] if len(main.elements) == 1 else (
+        _wrap(main.elements) if main.elements else None)
+    structure = _structure(doc, index, found_metas, jsonld, event_block, url,
+                           region if region is not None else _without_template(doc, context, canonical))
+    structure.body_documents = in_body
     return PageFacts(
         title=title,
-        canonical_url=_canonical(doc, metas, url),
-        published=date_found.value if date_found else None,
-        published_raw=date_found.raw if date_found else None,
-        modified=modified_date_from_tree(doc, scripts),
-        summary=_summary(doc, metas, main.text),
-        body_html=sanitize_html(body_html, base),
+        canonical_url=canonical,
+        published=published.value if published else None,
+        published_raw=published.raw if published else None,
+        published_source=published.source if published else None,
+        modified=modified.value if modified else None,
+        summary=_summary(doc, found_metas, main_root, title, context.template, canonical),
+        body_html=body_html,
         body_text=main.text,
-        language=_language(doc, metas),
-        image_url=_image(doc, metas, jsonld, base),
+        language=_language(doc, found_metas),
+        image_url=_image(found_metas, jsonld, base),
         jsonld=jsonld,
-        categories=_categories(doc, metas, jsonld),
-        page_type=_page_type(doc, metas, jsonld, event_block, main.text, documents),
+        categories=_categories(doc, index, jsonld),
+        structure=structure,
         date_text=date_text,
+        event_times=event_times,
         place_text=place_text,
         document_links=documents,
     )
+
+
+def _without_template(doc, context: PageContext, canonical: str):
+    """A page without semantic regions, minus what its site repeats everywhere (menus,
+    sidebars, footers): where its own links are."""
+    body = doc.find("body")
+    if body is None:
+        return None
+    content = copy.deepcopy(body)
+    if context.template is not None and len(context.template):
+        drop_boilerplate_blocks(content, context.template, canonical)
+    else:
+        strip_boilerplate(content)
+    return content
+
+
+def _wrap(elements):
+    """Several content blocks (a lede and a body) under one element, for reading in order."""
+    root = etree.Element("div")
+    for el in elements:
+        root.append(copy.deepcopy(el))
+    return root

@@ -14,13 +14,14 @@ and digits only, so quotes, parentheses, `NEAR(`, a lone `*` never cause an erro
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import snowballstemmer
 import yaml
+
+from normalize.folding import strip_accents
 
 ACRONYMS_PATH = Path(__file__).resolve().parent.parent / "data" / "acronyms.yaml"
 
@@ -46,9 +47,8 @@ _stemmer = snowballstemmer.stemmer("french")
 
 
 def fold(text: str) -> str:
-    """Lowercase and strip accents, the way the FTS tokenizer compares words."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lowercase and strip accents, the way the FTS tokenizer compares words (it keeps œ)."""
+    return strip_accents(text.lower(), ligatures=False)
 
 
 @lru_cache(maxsize=65536)

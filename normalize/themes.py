@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from normalize.folding import fold_words
 
 __all__ = ["Theme", "ThemeMatch", "Vocabulary", "load_vocabulary", "classify", "fold"]
 
@@ -72,12 +73,7 @@ class Vocabulary:
         raise KeyError(theme_id)
 
 
-def fold(text: str) -> str:
-    """Lower-case, accent-free, punctuation-free words separated by single spaces."""
-    text = (text or "").replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.findall(r"[a-z0-9]+", text))
+fold = fold_words  # lower-case, accent-free, punctuation-free words one space apart
 
 
 def _folded_pattern(theme: Theme) -> re.Pattern:

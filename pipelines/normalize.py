@@ -1,5 +1,6 @@
-"""NormalizePipeline: raw spider items → records ready to store, with the pure
-functions of `normalize/` (dates and time zones, places, themes, ids, text, PDFs)."""
+"""NormalizePipeline: raw records of the crawl → records ready to store, with the pure
+functions of `normalize/` and the centre's context (time zone, harvest day): ids, feed and
+event dates, places, sanitised HTML, summaries, themes, PDFs. The one normalisation pass."""
 
 from __future__ import annotations
 
@@ -10,13 +11,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import unquote, urlsplit
 
-from crawlers.items import DocumentItem, ErrorItem, GoneItem, PageItem, SeenItem
+from crawlers.context import CentreContext
+from crawlers.items import CalendarItem, DocumentItem, PageItem
 from normalize.dates import EventTime, parse_event_dates, parse_jsonld_datetime, parse_published, to_utc
 from normalize.dedup import fingerprint, item_id
 from normalize.documents import read_pdf
+from normalize.folding import fold_key
 from normalize.html import html_to_text, sanitize_html
+from normalize.page import is_date_line
 from normalize.places import parse_place
+from normalize.prose import event_sentence, split_when_where
 from normalize.search import stem_text
+from normalize.structured import events_of, location_text
 from normalize.themes import classify as classify_themes, load_vocabulary
 
 SUMMARY_CHARS = 400
@@ -45,6 +51,16 @@ class AttachedDocument:
     error: str | None = None
 
 
+@dataclass
+class CalendarSessions:
+    """New sessions of a stored item, from a calendar export read after its page."""
+
+    centre_id: str
+    item_id: str
+    url: str
+    events: list[dict]
+
+
 class NormalizePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -55,17 +71,32 @@ class NormalizePipeline:
         return cls(crawler)
 
     def process_item(self, item):
-        centre = self.crawler.spider.centre
+        context: CentreContext = self.crawler.spider.context
         if isinstance(item, PageItem):
-            return normalize_page(item, centre.timezone, self.vocabulary, self.crawler.spider.guard.today)
+            return normalize_page(item, context, self.vocabulary)
         if isinstance(item, DocumentItem):
             return normalize_document(item, self.vocabulary)
+        if isinstance(item, CalendarItem):
+            return normalize_calendar(item, context)
         return item  # SeenItem, GoneItem, ErrorItem go through unchanged
 
 
-def normalize_page(raw: PageItem, tz: str, vocabulary, today: date | None = None) -> Record:
-    """A page item (with its feed entry and calendar occurrences, if any) → Record; `today`
-    is the harvest's day, the reference of year-less event dates on undated pages."""
+def normalize_calendar(raw: CalendarItem, context: CentreContext) -> CalendarSessions:
+    page = PageItem(centre_id=raw.centre_id, url=raw.url, canonical_url=raw.url,
+                    kind_hint="event", method="ical", source_url=None, fetched_at="",
+                    calendar_events=raw.events)
+    return CalendarSessions(raw.centre_id, item_id(raw.centre_id, raw.url), raw.url,
+                            event_rows(page, context.timezone, None, context.today))
+
+
+def normalize_page(raw: PageItem, context: CentreContext | str, vocabulary,
+                   today: date | None = None) -> Record:
+    """A page item (with its feed entry and calendar occurrences, if any) → Record, read in
+    the centre's context: its zone for feed dates and event times, the harvest's day as the
+    reference of year-less event dates on undated pages. (A zone name may stand for the
+    context in tests.)"""
+    tz = context if isinstance(context, str) else context.timezone
+    today = today if isinstance(context, str) else context.today
     facts, entry = raw.facts, raw.feed_entry
     url = raw.canonical_url
     # A page title is already plain text (entities decoded): "<script>" in it is text to
@@ -77,7 +108,7 @@ def normalize_page(raw: PageItem, tz: str, vocabulary, today: date | None = None
     if not published and entry is not None:
         published = parse_published(entry.published_raw or "", tz) if entry.published_raw else None
         published = published or entry.published
-    body_html = getattr(facts, "body_html", None) or ""
+    body_html = sanitize_html(getattr(facts, "body_html", None) or "", url)
     body_text = getattr(facts, "body_text", None) or ""
     if not body_text and entry is not None:
         fragment = entry.content_html or entry.summary_html or ""
@@ -88,7 +119,7 @@ def normalize_page(raw: PageItem, tz: str, vocabulary, today: date | None = None
     summary = getattr(facts, "summary", None) or ""
     if not summary and entry is not None and entry.summary_html:
         summary = html_to_text(entry.summary_html)
-    summary = _shorten(summary or body_text, SUMMARY_CHARS)
+    summary = _shorten(summary or opening(body_text, title), SUMMARY_CHARS)
     categories = list(getattr(facts, "categories", None) or []) + list(getattr(entry, "categories", None) or [])
 
     kind = raw.kind_hint or "news"
@@ -137,7 +168,7 @@ def event_rows(raw: PageItem, tz: str, published: str | None, today: date | None
             if from_calendar.get("city") or not place.get("location_name"):
                 place = from_calendar  # the calendar's LOCATION names the town
     if not sessions:
-        for obj in _jsonld_events(getattr(raw.facts, "jsonld", None) or []):
+        for obj in events_of(getattr(raw.facts, "jsonld", None) or []):
             start = parse_jsonld_datetime(str(obj.get("startDate") or ""), tz)
             if not start:
                 continue
@@ -150,9 +181,19 @@ def event_rows(raw: PageItem, tz: str, published: str | None, today: date | None
             sessions.append((EventTime(start[0], ends_at, start[1]), tz))
             if not place.get("location_name"):
                 place = _place_from_jsonld(obj.get("location")) or place
-    if not sessions and raw.facts is not None and raw.facts.date_text:
+    if not sessions and getattr(raw.facts, "event_times", None):
+        sessions = [(t, tz) for t in machine_sessions(raw.facts.event_times, raw.facts.date_text, tz)]
+    date_text = getattr(raw.facts, "date_text", None)
+    if not sessions and raw.facts is not None and not date_text:
+        # No date block: the event's date (and maybe its place) is in a sentence of the body.
+        sentence = event_sentence(raw.facts.body_text or "")
+        if sentence:
+            date_text, prose_place = split_when_where(sentence)
+            if prose_place and not place:
+                place = _place_from_text(prose_place)
+    if not sessions and date_text:
         reference = date.fromisoformat(published[:10]) if published else today
-        sessions = [(t, tz) for t in parse_event_dates(raw.facts.date_text, tz, reference)]
+        sessions = [(t, tz) for t in parse_event_dates(date_text, tz, reference)]
     rows = []
     for when, zone in sessions:
         if not when.all_day and when.ends_at == when.starts_at:
@@ -168,6 +209,31 @@ def event_rows(raw: PageItem, tz: str, published: str | None, today: date | None
             **place,
         })
     return list({row["id"]: row for row in rows}.values())
+
+
+_HOUR = re.compile(r"\d\s*h|\d:\d{2}", re.IGNORECASE)
+
+
+def machine_sessions(times: list[str], shown: str | None, tz: str) -> list[EventTime]:
+    """Sessions from the ISO values of an event's date block: a start and an end make one
+    session, more make pairs. A block that shows no hour is all-day (Drupal stores a date-only
+    value at noon UTC)."""
+    parsed = [parse_jsonld_datetime(t, tz) for t in times]
+    if not parsed or any(p is None for p in parsed):
+        return []
+    all_day = bool(shown) and not _HOUR.search(shown)
+    values = [(p[0][:10] if all_day else p[0], p[1] or all_day) for p in parsed]
+    if len(values) == 2 or (len(values) > 2 and len(values) % 2 == 0):
+        pairs = list(zip(values[::2], values[1::2]))
+    else:
+        pairs = [(v, None) for v in values]
+    sessions = []
+    for (start, start_all_day), end in pairs:
+        if start_all_day:
+            sessions.append(EventTime(start[:10], (end[0] if end else start)[:10], True))
+        else:
+            sessions.append(EventTime(start, end[0] if end and end[0] > start else None, False))
+    return sessions
 
 
 def document_id(owner_id: str, file_url: str) -> str:
@@ -197,6 +263,7 @@ def normalize_document(raw: DocumentItem, vocabulary) -> Record | AttachedDocume
         return AttachedDocument(raw.centre_id, parent, raw.parent_url, document, document["error"])
     title = _plain(raw.link_text) or (facts.title if facts and facts.title else None) or file_name
     text = document["text"] or ""
+    summary = opening(text, title)
     ident = item_id(raw.centre_id, raw.file_url)
     document["id"] = document_id(ident, raw.file_url)
     document["item_id"] = ident
@@ -206,7 +273,7 @@ def normalize_document(raw: DocumentItem, vocabulary) -> Record | AttachedDocume
         "kind": "document",
         "url": raw.file_url,
         "title": title,
-        "summary": _shorten(text, SUMMARY_CHARS) or None,
+        "summary": _shorten(summary, SUMMARY_CHARS) or None,
         "body_html": None,
         "body_text": None,  # the text lives in documents.text (searched through documents_fts)
         "published_at": (document["created_at"] or "")[:10] or None,
@@ -238,22 +305,24 @@ def finish(record: Record) -> None:
     ).hexdigest()
 
 
-def _jsonld_events(objects) -> list[dict]:
-    found = []
-    for obj in objects:
-        if not isinstance(obj, dict):
-            continue
-        types = obj.get("@type") or []
-        types = types if isinstance(types, list) else [types]
-        if any(str(t).lower().endswith("event") for t in types):
-            found.append(obj)
-        found.extend(_jsonld_events(obj.get("@graph") or []))
-    return found
+def opening(text: str, title: str | None) -> str:
+    """The first real sentences of a text for a summary: its title (a PDF's first line, a
+    feed's repeated heading) and date lines are not sentences of it."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    folded_title = fold_key(title or "")
+    while lines and (is_date_line(lines[0]) or fold_key(lines[0]) == folded_title
+                     or (folded_title and folded_title.startswith(fold_key(lines[0]))
+                         and len(lines[0]) >= 10)):
+        lines.pop(0)  # a title broken over two lines goes line by line
+    joined = " ".join(lines)
+    if folded_title and fold_key(joined[:len(title or "") + 5]).startswith(folded_title):
+        joined = joined[len(title or ""):].lstrip(" :–—-|,.")
+    return joined
 
 
 def _place(raw: PageItem) -> dict:
     """The event's place: structured data first (it has the postcode and city), else prose."""
-    for obj in _jsonld_events(getattr(raw.facts, "jsonld", None) or []):
+    for obj in events_of(getattr(raw.facts, "jsonld", None) or []):
         place = _place_from_jsonld(obj.get("location"))
         if place and (place.get("city") or place.get("online")):
             return place
@@ -271,19 +340,8 @@ def _place_from_text(text: str) -> dict:
 
 
 def _place_from_jsonld(location) -> dict | None:
-    if isinstance(location, list):
-        location = location[0] if location else None
-    if isinstance(location, str):
-        return _place_from_text(location)
-    if not isinstance(location, dict):
-        return None
-    if str(location.get("@type", "")).lower() == "virtuallocation":
-        return _place_from_text("En ligne")
-    address = location.get("address")
-    if isinstance(address, dict):
-        address = ", ".join(str(address[k]) for k in ("streetAddress", "postalCode", "addressLocality") if address.get(k))
-    parts = [str(p) for p in (location.get("name"), address) if p]
-    return _place_from_text(", ".join(parts)) if parts else None
+    text = location_text(location)
+    return _place_from_text(text) if text else None
 
 
 def _plain(text: str | None) -> str:

@@ -289,6 +289,19 @@ TABLES: dict[str, Table] = {
         pk="job_id",
         indexes=(("centre_id",),),
     ),
+    "site_templates": Table(
+        "Gabarit de chaque site appris de ses propres pages : les blocs de texte qu'elles "
+        "répètent (menus, pieds de page, barres de partage), retirés des textes et des résumés.",
+        {
+            "centre_id": _c(str, "Centre (→ centres.id).", True),
+            "pages": _c(int, "Pages du site observées.", True),
+            "blocks": _c(str, "Blocs répétés (objet JSON : empreinte → nombre de pages, pages "
+                              "dont le bloc est l'accroche ailleurs, blocs de la page d'accueil)."),
+            "updated_at": _c(str, "Dernière mise à jour (UTC)."),
+        },
+        pk="centre_id",
+        foreign_keys=(("centre_id", "centres", "id"),),
+    ),
     "meta": Table(
         "Informations sur la base elle-même (version du schéma, dernière moisson).",
         {
@@ -303,7 +316,7 @@ TABLES: dict[str, Table] = {
 TABLE_ORDER = (
     "centres", "themes", "items", "item_urls", "events", "documents", "item_themes",
     "item_versions", "sources", "fetch_state", "harvest_runs", "harvest_errors",
-    "schedule_state", "meta",
+    "schedule_state", "site_templates", "meta",
 )
 
 

@@ -12,7 +12,7 @@ from crawlers.items import ErrorItem, GoneItem, SeenItem, UnchangedDocumentItem
 from crawlers.state import utc_now
 from pipelines.db import shared_database
 from pipelines.ledger import RunLedger
-from pipelines.normalize import AttachedDocument, Record, document_id
+from pipelines.normalize import AttachedDocument, CalendarSessions, Record, document_id
 
 # Fields whose previous values are kept in item_versions when they change.
 VERSIONED = ("kind", "title", "summary", "body_text", "published_at", "updated_at", "url")
@@ -26,7 +26,8 @@ class StorePipeline:
         self.run_id = settings["CRPV_RUN_ID"]
         self.mode = settings.get("CRPV_MODE", "full")
         self.ledger: RunLedger | None = None
-        self.written: set[str] = set()  # item ids written during this run
+        self.written: set[str] = set()  # item ids whose record was stored during this run
+        self.counted: dict[str, str] = {}  # item id → how the run ledger counted it
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -82,6 +83,8 @@ class StorePipeline:
                 self._touch(item.url)
             elif isinstance(item, UnchangedDocumentItem):
                 self._attach_unchanged(item)
+            elif isinstance(item, CalendarSessions):
+                self._store_sessions(item)
             elif isinstance(item, GoneItem):
                 self._mark_gone(item)
             elif isinstance(item, ErrorItem):
@@ -93,14 +96,15 @@ class StorePipeline:
         now = utc_now()
         table = self.db["items"]
         existing = self._existing(row)
-        first_time_this_run = row["id"] not in self.written
         if existing is None:
             row.update(first_seen_at=now, last_seen_at=now, status="active", gone_since=None)
             table.insert(row, alter=False)
-            if first_time_this_run:
-                self.ledger.count("new")
+            self._count(row["id"], "new")
         else:
             row["id"] = existing["id"]  # an alias (old URL) keeps the item's identity
+            # A record stored twice in a run (a page and then its calendar) is one version;
+            # an item only *seen* earlier in the run (a listing's 304) still gets its version.
+            first_time_this_run = row["id"] not in self.written
             row.update(first_seen_at=existing["first_seen_at"], last_seen_at=now,
                        status="active", gone_since=None)
             changed = existing["content_hash"] != row["content_hash"]
@@ -108,19 +112,28 @@ class StorePipeline:
                 self._keep_version(existing, row, now)
             if changed or existing["status"] != "active":
                 table.update(existing["id"], row, alter=False)
-                if first_time_this_run:
-                    self.ledger.count("updated")
+                self._count(row["id"], "updated")
             else:
                 table.update(existing["id"], {"last_seen_at": now, "fetched_at": row["fetched_at"],
                                               "source_url": row["source_url"]})
-                if first_time_this_run:
-                    self.ledger.count("unchanged")
+                self._count(row["id"], "unchanged")
         self.written.add(row["id"])
         self.ledger.observe(record)
         unchanged = existing is not None and existing["content_hash"] == row["content_hash"]
         self._store_children(row["id"], record, rewrite=not unchanged)
         for kind, message in record.errors:
             self.ledger.error(row["url"], kind, message)
+
+    def _count(self, ident: str, outcome: str) -> None:
+        """Count an item once per run, by its strongest outcome (new > updated > unchanged)."""
+        rank = {"unchanged": 0, "updated": 1, "new": 2}
+        previous = self.counted.get(ident)
+        if previous is not None and rank[previous] >= rank[outcome]:
+            return
+        if previous is not None:
+            self.ledger.counts[previous] -= 1
+        self.ledger.count(outcome)
+        self.counted[ident] = outcome
 
     def _existing(self, row: dict) -> dict | None:
         found = list(self.db.query("select * from items where id = ?", [row["id"]]))
@@ -186,6 +199,25 @@ class StorePipeline:
         if stored:
             self.db["documents"].insert({**stored[0], "id": ident, "item_id": parent["id"]}, alter=False)
 
+    def _store_sessions(self, sessions: CalendarSessions) -> None:
+        """A calendar's sessions for an item stored before: they replace the item's own when
+        they differ (the calendar has the exact times; its page may only have prose)."""
+        row = self._item_by_url(sessions.url)
+        if row is None or not sessions.events:
+            return
+        stored = sorted((e["starts_at"], e["ends_at"] or "") for e in self.db.query(
+            "select starts_at, ends_at from events where item_id = ?", [row["id"]]))
+        wanted = sorted((e["starts_at"], e["ends_at"] or "") for e in sessions.events)
+        if stored == wanted and row["kind"] == "event":
+            return
+        self.db.execute("delete from events where item_id = ?", [row["id"]])
+        for event in sessions.events:
+            event["item_id"] = row["id"]
+            event["id"] = f"{row['id']}/{event['starts_at']}"
+        self.db["events"].upsert_all(sessions.events, pk="id", alter=False)
+        if row["kind"] != "event":
+            self.db["items"].update(row["id"], {"kind": "event"})
+
     def _store_attached(self, attached: AttachedDocument) -> None:
         if not list(self.db.query("select 1 from items where id = ?", [attached.parent_id])):
             self.ledger.error(attached.document["file_url"], "pdf",
@@ -200,9 +232,7 @@ class StorePipeline:
         row = self._item_by_url(url)
         if row is None:
             return
-        if row["id"] not in self.written:
-            self.written.add(row["id"])
-            self.ledger.count("unchanged")
+        self._count(row["id"], "unchanged")
         self.db["items"].update(row["id"], {"last_seen_at": now, "status": "active", "gone_since": None})
 
     def _mark_gone(self, gone: GoneItem) -> None:

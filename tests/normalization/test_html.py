@@ -137,7 +137,7 @@ def test_html_to_text(fragment: str, expected: str) -> None:
 
 
 def test_no_script_text_reaches_body_text_on_the_corpus() -> None:
-    from normalize.html import extract_page
+    from normalize.page import extract_page
 
     gold = json.loads(corpus_path("html", "gold.json").read_text(encoding="utf-8"))
     html_dir = corpus_path("html")

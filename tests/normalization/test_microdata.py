@@ -8,6 +8,7 @@ import pytest
 
 from conftest import CORPUS, corpus_path
 from normalize.microdata import microdata_objects
+from crawlers.classify import page_type
 from normalize.page import extract_page
 
 
@@ -60,7 +61,7 @@ def test_page_with_microdata_event_is_an_event_page():
             "<meta itemprop='startDate' content='2027-02-10T09:00:00+01:00'>"
             "<p>Jeudi 10 février, de 9h à 12h.</p></div></main></body></html>")
     facts = extract_page(html, "https://www.irev.fr/agenda/forum")
-    assert facts.page_type == "event"
+    assert page_type(facts) == "event"
     assert any(o.get("startDate") == "2027-02-10T09:00:00+01:00" for o in facts.jsonld)
 
 
