@@ -317,6 +317,22 @@ def is_date_line(text: str) -> bool:
     return bool(_DATE_LINE.match(_clean(text)))
 
 
+# "Mis en ligne le 11/10/2026 Le nouveau programme…": a publication stamp run into the text
+# (an inline date span before the first sentence).
+_STAMP_PREFIX = re.compile(
+    r"^(?:publié|publiée|mis\s+en\s+ligne|mise\s+en\s+ligne|posté|postée|mis\s+à\s+jour|"
+    r"published|posted|updated)(?:\s+(?:le|on))?\s*:?\s*"
+    r"(?:(?:lun|mar|mer|jeu|ven|sam|dim|mon|tue|wed|thu|fri|sat|sun)\w*\.?,?\s*)?"
+    r"(?:\d{1,2}(?:er)?[\s./-]+(?:\w+\.?|\d{1,2})[\s./-]+\d{2,4}|\d{4}-\d{2}-\d{2}\S*)"
+    r"(?:\s*(?:à|at|,|-)?\s*\d{1,2}\s*[h:]\s*\d{0,2})?\s*[-–—|,.]?\s+",
+    re.IGNORECASE)
+
+
+def without_stamp(text: str) -> str:
+    """`text` without a publication stamp run into its start."""
+    return _STAMP_PREFIX.sub("", text, count=1)
+
+
 def _summary_candidates(doc, found_metas: dict, main_root, template: SiteTemplate | None,
                         url: str):
     """Description metas, ledes, then the body's own lines, in that order."""
@@ -342,6 +358,7 @@ def _summary(doc, found_metas: dict, main_root, title: str | None,
     for text, origin in _summary_candidates(doc, found_metas, main_root, template, url):
         if origin == "links" or is_date_line(text):
             continue
+        text = without_stamp(text)
         key = fold_key(text)
         if not key or key == folded_title:
             continue
@@ -359,7 +376,7 @@ def _summary(doc, found_metas: dict, main_root, title: str | None,
         if not _prose_line(text):
             continue  # a label, a tag, a file name: not a sentence of the article
         opening.append(text)
-        if sum(len(t) for t in opening) >= 160 or len(text) >= 60:
+        if sum(len(t) for t in opening) >= 160:
             break
     joined = " ".join(opening)
     return _shorten(joined) if joined else None

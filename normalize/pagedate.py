@@ -54,10 +54,15 @@ _MDY_TXT = re.compile(rf"(?<!\w)({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?
                       r"(?:\s*(?:,|at|-)?\s*\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?)?", re.IGNORECASE)
 
 
+# "Tue Jan 28 15:28:56 CET 2020", as `date` prints it: the year after the time.
+_ASCTIME_TXT = re.compile(r"(?<!\w)(?:[A-Za-z]{3},?\s+)?[A-Za-z]{3}\s+\d{1,2}\s+\d{1,2}:\d{2}"
+                          r"(?::\d{2})?(?:\s+[A-Za-z]{1,4}|\s+[+-]\d{4})?\s+(?:19|20)\d{2}(?!\d)")
+
+
 def find_date_text(text: str) -> str | None:
     """The first full date written in `text` (day, month and year), as written."""
     best = None
-    for pattern in (_DMY_TXT, _MDY_TXT, _DMY_NUM, _ISO):
+    for pattern in (_ASCTIME_TXT, _DMY_TXT, _MDY_TXT, _DMY_NUM, _ISO):
         m = pattern.search(text)
         if m and (best is None or m.start() < best.start()):
             best = m

@@ -18,7 +18,7 @@ from normalize.dedup import fingerprint, item_id
 from normalize.documents import read_pdf
 from normalize.folding import fold_key
 from normalize.html import html_to_text, sanitize_html
-from normalize.page import is_date_line
+from normalize.page import is_date_line, without_stamp
 from normalize.places import parse_place
 from normalize.prose import event_sentence, split_when_where
 from normalize.search import stem_text
@@ -314,7 +314,7 @@ def opening(text: str, title: str | None) -> str:
                      or (folded_title and folded_title.startswith(fold_key(lines[0]))
                          and len(lines[0]) >= 10)):
         lines.pop(0)  # a title broken over two lines goes line by line
-    joined = " ".join(lines)
+    joined = without_stamp(" ".join(lines))
     if folded_title and fold_key(joined[:len(title or "") + 5]).startswith(folded_title):
         joined = joined[len(title or ""):].lstrip(" :–—-|,.")
     return joined

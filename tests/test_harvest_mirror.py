@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -19,6 +20,8 @@ import sqlite_utils
 from harvesting import ServedSites, harvest
 from mirror.compare import group_by_centre, score_centre, summarize
 from crawlers.registry import DEFAULT_REGISTRY, load_registry
+from normalize.folding import fold_key
+from normalize.page import is_date_line
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,9 +87,34 @@ def test_every_centre_has_items_of_every_kind(demo):
             assert counts.get((centre, kind), 0) > 0, (centre, kind)
 
 
+def test_no_page_that_is_no_item_is_stored(demo):
+    """Listings, sections, archives, contact and legal pages are sources of links, never items."""
+    extras = [(s.centre_id, s.extra[:3]) for s in demo.scores if s.extra]
+    assert demo.summary["extra"] == 0, extras
+
+
+def test_summaries_are_the_articles_own_sentences(demo):
+    """No summary opens with a menu, the title or a date line, on any of the mirror's CMSs
+    (the home-made sites without markup included)."""
+    bad = []
+    for row in demo.db.query("select centre_id, title, summary from items where summary is not null"):
+        summary, title = row["summary"], row["title"] or ""
+        first_line = re.split(r"(?<=[.!?…])\s", summary)[0]
+        if summary.count(" | ") >= 2 or summary.startswith(("Accueil", "Menu")):
+            bad.append(("menu", row["centre_id"], summary[:80]))
+        elif len(fold_key(title)) > 20 and fold_key(summary).startswith(fold_key(title)):
+            bad.append(("title", row["centre_id"], summary[:80]))
+        elif is_date_line(first_line) or re.match(r"^(?:Publié|Mis en ligne|Posted)\b", summary):
+            bad.append(("date line", row["centre_id"], summary[:80]))
+    assert bad == []
+    filled = demo.db.execute("select avg(summary is not null) from items").fetchone()[0]
+    assert filled >= 0.95
+
+
 def test_exact_titles_dates_and_pages(demo):
     summary = demo.summary
     # A few misses are tolerated across ~1,150 items; none of them in a whole class.
+    assert summary["wrong_published"] <= 3  # the local day, and the instant when timed
     assert summary["wrong_title"] <= 3
     assert summary["wrong_events"] <= 5
     assert summary["wrong_pages"] == 0

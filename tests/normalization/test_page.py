@@ -10,7 +10,7 @@ from conftest import corpus_path
 
 from crawlers.classify import page_type
 from normalize.html import sanitize_html
-from normalize.page import PageFacts, extract_page
+from normalize.page import PageContext, PageFacts, extract_page
 
 _BENCH = Path(__file__).resolve().parents[2] / "bench" / "quality_html.py"
 _spec = importlib.util.spec_from_file_location("quality_html", _BENCH)
@@ -295,3 +295,32 @@ def test_drupal_field_labels_are_not_glued_to_their_values():
     facts = extract_page(html, "https://www.irev.fr/agenda/soiree-debat")
     assert facts.date_text == "mercredi 9 décembre 2026 - 18:30 - 20:30"
     assert facts.place_text == "Maison de quartier des Moulins, 59000 Lille"
+
+
+DRUPAL_ARTICLE = """<!DOCTYPE html><html lang="fr" dir="ltr"><head><title>Le conseil citoyen de Roubaix | IREV</title>
+<meta property="og:site_name" content="IREV"></head>
+<body class="path-node page-node-type-article"><div class="dialog-off-canvas-main-canvas">
+<header role="banner"><nav><a href="/">Accueil</a> <a href="/actualites">Actualités</a></nav></header>
+<main role="main"><div class="layout-content">
+<article class="node node--type-article node--view-mode-full">
+<h1 class="page-title"><span class="field field--name-title">Le conseil citoyen de Roubaix fête ses dix ans</span></h1>
+<footer class="node__meta"><div class="node__submitted">Publié par IREV le <span class="field field--name-created"><time datetime="2026-11-03T20:30:00Z">mar 03/11/2026 - 21:30</time></span></div></footer>
+<div class="node__content">
+<div class="sharingContainer"><div class="addtoany_list"><a href="https://www.addtoany.com/share">Partager</a></div>
+<div class="clearfix text-formatted field field--name-body field--type-text-with-summary field--label-hidden field__item">
+<p>Créé en 2016, le conseil citoyen de Roubaix réunit des habitants tirés au sort et des représentants d'associations des quartiers prioritaires.</p>
+<p>Pour ses dix ans, il a présenté le bilan de ses avis sur le contrat de ville et sur le projet de renouvellement urbain de l'Alma.</p>
+<p>Les membres ont aussi rencontré les élus pour préparer la prochaine programmation.</p>
+</div></div></div></article></div></main>
+<footer role="contentinfo"><p>IREV – Institut régional de la ville, Lille</p></footer></div></body></html>"""
+
+
+def test_drupal_body_field_with_label_hidden_inside_a_share_wrapper():
+    facts = extract_page(DRUPAL_ARTICLE, "https://irev.fr/actualites/conseil-citoyen-roubaix",
+                         PageContext(timezone="Europe/Paris"))
+    assert facts.body_text.startswith("Créé en 2016, le conseil citoyen de Roubaix")
+    assert "prochaine programmation" in facts.body_text
+    assert "Partager" not in facts.body_text and "Accueil" not in facts.body_text
+    # Bartik puts the date in the article's own <footer>: it is the page's date.
+    assert facts.published == "2026-11-03T21:30:00+01:00"
+    assert facts.summary.startswith("Créé en 2016, le conseil citoyen de Roubaix")

@@ -129,3 +129,42 @@ def test_pages_without_a_date_get_none(name: str) -> None:
 def test_french_cms_pages(name: str, url: str, expected: str) -> None:
     html = bench.decode_html(corpus_path("html", "pages", name).read_bytes())
     assert (find_publication_date(html, url) or "")[:10] == expected
+
+
+@pytest.mark.parametrize(
+    ("meta", "tz", "expected"),
+    [
+        # An evening post in Martinique, as WordPress prints it: the local day is kept.
+        ('<meta property="article:published_time" content="2026-11-10T21:30:00-04:00">',
+         "America/Martinique", "2026-11-10T21:30:00-04:00"),
+        # The same instant stamped in UTC (Yoast): read in the centre's zone, same local day.
+        ('<meta property="article:published_time" content="2026-11-11T01:30:00+00:00">',
+         "America/Martinique", "2026-11-10T21:30:00-04:00"),
+        # A page that writes its own offset keeps it, whatever the centre's zone.
+        ('<meta property="article:published_time" content="2020-03-05T08:30:00+09:00">',
+         "Europe/Paris", "2020-03-05T08:30:00+09:00"),
+        # A naive time is wall-clock time of the centre: Réunion, not Paris.
+        ('<meta property="article:published_time" content="2026-06-01 23:15:00">',
+         "Indian/Reunion", "2026-06-01T23:15:00+04:00"),
+    ],
+)
+def test_publication_instant_in_the_publishers_offset(meta: str, tz: str, expected: str) -> None:
+    html = page(meta, "<article><h1>Un titre de page assez long</h1><p>Texte.</p></article>")
+    assert find_publication_date(html, "https://crpv.example/x", tz=tz) == expected
+
+
+def test_year_written_after_the_time_is_the_year():
+    # `date` output: the year comes last; it is never inferred from today.
+    html = page("", "<article><h1>Un titre de page assez long</h1>"
+                    "<p class='date'>Tue Jan 28 15:28:56 CET 2020</p></article>")
+    assert find_publication_date(html, "https://a.example/x") == "2020-01-28T15:28:56+01:00"
+
+
+def test_a_utc_stamp_one_day_off_a_dated_permalink_takes_its_day():
+    # A New York evening stamped in UTC: the permalink carries the publisher's day.
+    html = page('<meta property="article:published_time" content="2023-11-09T03:28:35Z">', "")
+    assert find_publication_date(html, "https://nypost.example/2023/11/08/story/") == "2023-11-08"
+    # An explicit offset is the publisher's own: the permalink does not override it.
+    html = page('<meta property="article:published_time" content="2020-02-19T18:37:32+01:00">', "")
+    assert find_publication_date(html, "https://elpais.example/2020/02/18/x.html") == \
+        "2020-02-19T18:37:32+01:00"
