@@ -289,6 +289,31 @@ TABLES: dict[str, Table] = {
         pk="job_id",
         indexes=(("centre_id",),),
     ),
+    "item_signatures": Table(
+        "Empreintes des textes pour reconnaître les relais entre centres (MinHash de leurs "
+        "triplets de mots), tenues à jour pour les seuls éléments nouveaux ou modifiés.",
+        {
+            "item_id": _c(str, "Élément (→ items.id).", True),
+            "content_hash": _c(str, "Empreinte du contenu lu (items.content_hash) : recalculée quand elle change."),
+            "size": _c(int, "Nombre de triplets de mots du texte."),
+            "minhash": _c(bytes, "Signature MinHash (64 valeurs de 32 bits, précédées de la taille)."),
+            "event_key": _c(str, "Pour un événement : titre normalisé et début (UTC), commun aux relais."),
+            "computed_at": _c(str, "Calcul de l'empreinte (UTC)."),
+        },
+        pk="item_id",
+        foreign_keys=(("item_id", "items", "id"),),
+        indexes=(("event_key",),),
+    ),
+    "item_bands": Table(
+        "Clés LSH des signatures : deux éléments qui partagent une clé sont comparés.",
+        {
+            "key": _c(int, "Clé de bande (entier signé de 64 bits).", True),
+            "item_id": _c(str, "Élément (→ items.id).", True),
+        },
+        pk=("key", "item_id"),
+        foreign_keys=(("item_id", "items", "id"),),
+        indexes=(("item_id",),),
+    ),
     "site_templates": Table(
         "Gabarit de chaque site appris de ses propres pages : les blocs de texte qu'elles "
         "répètent (menus, pieds de page, barres de partage), retirés des textes et des résumés.",
@@ -316,7 +341,7 @@ TABLES: dict[str, Table] = {
 TABLE_ORDER = (
     "centres", "themes", "items", "item_urls", "events", "documents", "item_themes",
     "item_versions", "sources", "fetch_state", "harvest_runs", "harvest_errors",
-    "schedule_state", "site_templates", "meta",
+    "schedule_state", "item_signatures", "item_bands", "site_templates", "meta",
 )
 
 
