@@ -58,10 +58,16 @@ def xml_text(value) -> str:
     return _NOT_XML.sub("", str(value)) if value is not None else ""
 
 
+_SUSPECT = re.compile("[<>:\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def plain_text(value) -> str:
     """Harvested text for an iCalendar TEXT value: no markup, no control characters, no
     javascript:/data: URL (calendar clients render DESCRIPTION and LOCATION as HTML)."""
-    text = _SCRIPT.sub("", _CONTROL.sub("", str(value or "")))
+    text = str(value or "")
+    if not _SUSPECT.search(text):  # the usual case: nothing to remove
+        return text.strip()
+    text = _SCRIPT.sub("", _CONTROL.sub("", text))
     previous = None
     while previous != text:  # "<<b>script>" leaves a tag behind after one pass
         previous, text = text, _TAG.sub("", text)
