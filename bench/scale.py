@@ -5,7 +5,7 @@
 
 The schema is the harvest's (`pipelines.schema.ensure_schema`: tables, indexes, FTS with its
 triggers), and the database is post-processed like a real harvest (`pipelines.postprocess`:
-theme vocabulary, near-duplicate clusters, date of the last harvest). Nothing is cloned: the
+theme vocabulary, relay groups, date of the last harvest). Nothing is cloned: the
 text comes from a phrase bank read from a harvested database (the demo's, by default) —
 titles are recombined from the prefixes and subjects of real titles plus a town, bodies from
 3 to 6 sentences of items sharing the theme, PDFs from 4 to 9 — so every row differs and the
@@ -19,10 +19,11 @@ runs and their errors. No `sqlite_stat1`: the harvest never runs ANALYZE (public
 
 Speed: `journal_mode=OFF, synchronous=OFF`, one transaction, batched `executemany`, indexes
 and full-text indexes built once after the rows (the FTS triggers are set aside meanwhile and
-put back), search stems computed once per sentence of the bank. Near-duplicate clusters come
-from `pipelines.postprocess.assign_clusters` up to 50,000 items; above, its candidate search
-(pairs of fingerprint blocks) grows with the square of the bucket sizes, so the generator
-writes the clusters of the relays it made itself (same `cluster_id` rule: the smallest id).
+put back), search stems computed once per sentence of the bank. Relay groups
+(`items.cluster_id`) are those of the relays the generator made itself, written directly
+(the smallest id of each group, as the pipeline names them): `pipelines.relays.update_relays`
+reads and compares every item's text, which takes minutes on text recombined from one bank
+of sentences — time it on these databases on its own (`bench/quality_relays.py` does).
 """
 
 from __future__ import annotations
@@ -56,7 +57,6 @@ from pipelines.schema import ensure_schema  # noqa: E402
 
 DEFAULT_SOURCE = ROOT / "build" / "demo.db"
 SCALES = {"20k": 20_000, "200k": 200_000, "1m": 1_000_000}
-REAL_CLUSTERS_UP_TO = 50_000
 BATCH = 5_000
 KIND_SHARES = (("news", 0.55), ("event", 0.25), ("document", 0.20))
 GONE_SHARE = 0.03
@@ -460,16 +460,12 @@ def build(path: Path, n_items: int, source: Path = DEFAULT_SOURCE, seed: int = 1
     indexed = time.monotonic()
     log(f"  indexes in {indexed - rows_done:.0f} s; post-processing…")
     run_id = f"scale-{today.isoformat()}"
-    if n_items <= REAL_CLUSTERS_UP_TO:
-        postprocess.after_harvest(db, run_id)
-        cluster_method = "pipelines.postprocess.assign_clusters"
-    else:
-        with conn:
-            postprocess.store_vocabulary(db)
-            _generated_clusters(conn, gen.relays)
-            db["meta"].upsert({"key": "last_harvest_at", "value": _utc(gen.now)}, pk="key")
-            db["meta"].upsert({"key": "last_run_id", "value": run_id}, pk="key")
-        cluster_method = "relays made by the generator"
+    with conn:  # pipelines.postprocess.after_harvest, its relay step replaced (see above)
+        postprocess.store_vocabulary(db)
+        _generated_clusters(conn, gen.relays)
+        db["meta"].upsert({"key": "last_harvest_at", "value": _utc(gen.now)}, pk="key")
+        db["meta"].upsert({"key": "last_run_id", "value": run_id}, pk="key")
+    cluster_method = "relays made by the generator"
     conn.execute("PRAGMA locking_mode=NORMAL")
     conn.execute("PRAGMA journal_mode=WAL")  # as the harvest leaves it
     conn.execute("select count(*) from meta").fetchone()  # releases the exclusive lock

@@ -8,9 +8,9 @@
     index), on Datasette's own threads, `CRPV_ANALYST_SLOTS` at a time;
   * `lourd`: what makes Datasette scan a table (column operators such as `__contains`,
     `_facet…`, `_search…`, `_stream`, a sort on a column without index), on one thread of
-    its own, `CRPV_HEAVY_SLOTS` at a time;
-  * `sql`: arbitrary SQL when on, on one thread of its own, `CRPV_SQL_SLOTS` at a time,
-    with a 1 s limit.
+    its own at a lower CPU priority, `CRPV_HEAVY_SLOTS` at a time, each slot resting as long
+    as its request ran (at most half a core for the lane);
+  * `sql`: arbitrary SQL when on, the same way (`CRPV_SQL_SLOTS`), with a 1 s limit.
   A request that finds its lane full waits a few seconds, then gets a French 503 with
   Retry-After: abusive clients queue among themselves.
 - Memory: every connection Datasette opens has SQLite limits (a value of at most 5 MB, SQL
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import contextvars
 import hashlib
 import json
@@ -33,6 +34,8 @@ import os
 import re
 import sqlite3
 import sys
+import threading
+import time
 import traceback
 import weakref
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +43,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
+import datasette.database as datasette_database
 from datasette.database import Database, connections as database_connections
 from datasette.utils.asgi import Base400, Forbidden, NotFound, Response
 from datasette.views.base import DatasetteError
@@ -50,7 +54,9 @@ if _HERE not in sys.path:
 
 from crpv_portal import DB_NAME  # noqa: E402
 from crpv_portal.metadata import SORTABLE  # noqa: E402
-from crpv_portal.pool import NotPublished, PortalTimeout, attach_publication  # noqa: E402
+from crpv_portal.pool import (  # noqa: E402
+    PROGRESS_STEPS, NotPublished, PortalTimeout, attach_publication,
+)
 
 # --- settings -------------------------------------------------------------------------------
 
@@ -70,6 +76,7 @@ def _int_env(name: str, default: int) -> int:
 
 
 SQL_TIME_LIMIT_MS = 1000       # arbitrary SQL, when on
+HEAVY_COOLDOWN = 1.0           # scans and arbitrary SQL: at most half a core each
 ADMISSION_WAIT_SECONDS = 3.0   # a request waits this long for a slot, then gets a 503
 MAX_VALUE_BYTES = 5_000_000    # SQLITE_LIMIT_LENGTH: no string or blob larger than this
 MAX_RESULT_BYTES = 32_000_000  # rows fetched by one statement of Datasette's own pages
@@ -144,6 +151,30 @@ def _install_lane_executors() -> None:
 
     execute_fn.crpv_lanes = True
     Database.execute_fn = execute_fn
+    # Datasette checks its time limit every 1000 SQLite steps, a Python call that takes the
+    # GIL each time: a query running its 3 s would take it thousands of times a second and
+    # keep the event loop that renders the pages waiting. Every 25,000 steps (~2 ms) it is
+    # as precise for a limit in seconds.
+    datasette_database.sqlite_timelimit = sqlite_timelimit
+
+
+@contextlib.contextmanager
+def sqlite_timelimit(conn, ms):
+    deadline = time.perf_counter() + ms / 1000
+    steps = 1 if ms <= 20 else PROGRESS_STEPS
+    conn.set_progress_handler(lambda: 1 if time.perf_counter() >= deadline else 0, steps)
+    try:
+        yield
+    finally:
+        conn.set_progress_handler(None, steps)
+
+
+def _lower_priority() -> None:
+    """Threads of the lanes that scan run at a lower CPU priority than the pages (Linux)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
 
 
 _install_lane_executors()
@@ -151,11 +182,14 @@ _install_lane_executors()
 
 class Admission:
     """At most `slots` requests of a lane at once; the others wait up to `wait` seconds for a
-    slot, then get a 503 (Retry-After)."""
+    slot, then get a 503 (Retry-After). With a `cooldown`, a slot stays taken that many times
+    as long as its request took after it answered: a lane of scans then uses at most
+    1 / (1 + cooldown) of a core, however many clients push at it."""
 
-    def __init__(self, slots: int, wait: float = ADMISSION_WAIT_SECONDS):
+    def __init__(self, slots: int, wait: float = ADMISSION_WAIT_SECONDS, cooldown: float = 0.0):
         self.slots = slots
         self.wait = wait
+        self.cooldown = cooldown
         self.semaphore: asyncio.Semaphore | None = None
         self.refused = 0
 
@@ -169,8 +203,11 @@ class Admission:
             self.refused += 1
             return False
 
-    def release(self) -> None:
-        self.semaphore.release()
+    def release(self, took: float = 0.0) -> None:
+        if self.cooldown and took > 0:
+            asyncio.get_running_loop().call_later(took * self.cooldown, self.semaphore.release)
+        else:
+            self.semaphore.release()
 
 
 # --- security headers -----------------------------------------------------------------------
@@ -372,12 +409,13 @@ def prepare_connection(conn, database, datasette):
 def asgi_wrapper(datasette):
     threads = datasette.setting("num_sql_threads") or 3
     lanes = {"donnees": Admission(_int_env("CRPV_ANALYST_SLOTS", threads)),
-             "lourd": Admission(_int_env("CRPV_HEAVY_SLOTS", 1)),
-             "sql": Admission(_int_env("CRPV_SQL_SLOTS", 1))}
+             "lourd": Admission(_int_env("CRPV_HEAVY_SLOTS", 1), cooldown=HEAVY_COOLDOWN),
+             "sql": Admission(_int_env("CRPV_SQL_SLOTS", 1), cooldown=HEAVY_COOLDOWN)}
     for lane in ("lourd", "sql"):
         if lane not in _EXECUTORS:
             _EXECUTORS[lane] = ThreadPoolExecutor(max_workers=lanes[lane].slots,
-                                                  thread_name_prefix=f"portail-{lane}")
+                                                  thread_name_prefix=f"portail-{lane}",
+                                                  initializer=_lower_priority)
     datasette._crpv_lanes = lanes  # for the tests and the load benchmark
 
     def wrap(app):
@@ -408,11 +446,12 @@ def asgi_wrapper(datasette):
                 return await _send_error(datasette, scope, send_with_headers, 503, TITLES[503],
                                          MESSAGES[503], {"retry-after": "5"})
             token = _LANE.set(lane)
+            started = time.monotonic()
             try:
                 return await app(scope, receive, send_with_headers)
             finally:
                 _LANE.reset(token)
-                admission.release()
+                admission.release(time.monotonic() - started)
 
         return guarded
 
