@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run_all.py [name ...]
 
-Names: dates, html, realworld, themes, harvest. Nothing here asserts: the tests hold the floors, the
+Names: dates, html, realworld, themes, relays, harvest. Nothing here asserts: the tests hold the floors, the
 benchmarks measure (each against a baseline measured in the same run)."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ SCRIPTS = {
     "html": "quality_html.py",      # page dates vs htmldate, main text vs trafilatura, PDFs
     "realworld": "quality_realworld.py",  # the same on real pages nobody here tuned on
     "themes": "quality_themes.py",  # themes, near-duplicate clusters, clustering speed
+    "relays": "quality_relays.py",  # relays vs the old SimHash on real pairs; speed at 20k
     "harvest": "harvest.py",        # the demo mirror harvested twice: recall, requests, bytes
 }
 

@@ -35,7 +35,6 @@ SECTION_WORDS = {
              "breves", "breve", "category", "a-la-une", "infos"},
 }
 
-DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp")
 SKIP_EXTENSIONS = (
     ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".ico", ".bmp", ".tif", ".tiff",
     ".css", ".js", ".mp3", ".mp4", ".avi", ".mov", ".wav", ".ogg", ".webm", ".zip",
@@ -56,11 +55,6 @@ def section_kind(url: str) -> str | None:
         if any(w in SECTION_WORDS[kind] for w in words):
             return kind
     return None
-
-
-def is_document_url(url: str) -> bool:
-    path = urlsplit(url).path.lower()
-    return path.endswith(DOCUMENT_EXTENSIONS)
 
 
 def is_skipped_asset(url: str) -> bool:

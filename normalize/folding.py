@@ -8,9 +8,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
 _WORD = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=1)
+def _combining_marks() -> dict:
+    """Every combining mark of Unicode, for str.translate (one C-level pass, not one Python
+    call per character)."""
+    return dict.fromkeys(c for c in range(0x300, 0x110000) if unicodedata.combining(chr(c)))
 
 
 def strip_accents(text: str, ligatures: bool = True) -> str:
@@ -19,8 +27,7 @@ def strip_accents(text: str, ligatures: bool = True) -> str:
     text = text or ""
     if ligatures:
         text = text.translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKD", text).translate(_combining_marks())
 
 
 def fold(text: str) -> str:

@@ -85,11 +85,16 @@ def _hash32(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=4).digest(), "little")
 
 
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)
+_PERMUTATIONS, _SCHEME = _TEMPLATE.permutations, _TEMPLATE.scheme  # drawn once, not per text
+
+
 def signature(shingle_set: set[bytes]) -> Signature | None:
     """The MinHash of a shingle set, None when it is too short to compare."""
     if len(shingle_set) < MIN_SHINGLES:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_hash32)
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_hash32, permutations=_PERMUTATIONS,
+                      scheme=_SCHEME)
     minhash.update_batch(sorted(shingle_set))
     return Signature(minhash.hashvalues.astype(np.uint32), len(shingle_set))
 

@@ -16,6 +16,13 @@ from normalize.relays import (RelayItem, Signature, band_keys, can_join, estimat
 
 RELAYS_VERSION = "2"  # 1 was SimHash with union-find (it chained unrelated items)
 DOCUMENT_TEXT_CHARS = 20_000  # a PDF's opening is enough to recognise it
+BATCH = 500
+# A band key that hundreds of items share stands for a sentence the sites all print (a
+# standard disclaimer, a programme's boilerplate): it says nothing about relays.
+HOT_KEY = 200
+# The most promising candidates (most band keys shared, i.e. the highest Jaccard) are enough:
+# a relay shares far more keys with its original than any same-subject story does.
+MAX_CANDIDATES = 40
 
 
 @dataclass
@@ -40,17 +47,18 @@ def _update(db, rebuild: bool) -> RelayStats:
         db.execute("delete from item_bands")
         db.execute("delete from item_signatures")
         db.execute("update items set cluster_id = null where cluster_id is not null")
-    _forget_inactive(db)
-    changed = [r["id"] for r in db.query(
+    run = _Run(db)
+    run.forget_inactive()
+    changed = [r[0] for r in db.execute(
         "select i.id from items i left join item_signatures s on s.item_id = i.id "
         "where i.status = 'active' and (s.item_id is null or s.content_hash is not i.content_hash) "
         "order by coalesce(i.published_at, i.first_seen_at), i.id")]
-    for ident in changed:
-        _store_signature(db, ident)
+    for start in range(0, len(changed), BATCH):
+        _store_signatures(db, changed[start:start + BATCH])
     stats.read = len(changed)
-    texts = _Shingles(db)
     for ident in changed:
-        _regroup(db, ident, texts)
+        run.regroup(ident)
+    run.save()
     stats.groups, stats.grouped = db.execute(
         "select count(distinct cluster_id), count(cluster_id) from items where cluster_id is not null"
     ).fetchone()
@@ -58,153 +66,198 @@ def _update(db, rebuild: bool) -> RelayStats:
     return stats
 
 
-def _forget_inactive(db) -> None:
-    """Items no longer published leave their group and the index."""
-    gone = [r["id"] for r in db.query(
-        "select s.item_id as id from item_signatures s join items i on i.id = s.item_id "
-        "where i.status != 'active'")]
-    for ident in gone:
-        _leave_group(db, ident)
-        db.execute("delete from item_bands where item_id = ?", [ident])
-        db.execute("delete from item_signatures where item_id = ?", [ident])
+# -- signatures ----------------------------------------------------------------------
 
 
-def _text_of(db, row: dict) -> str:
-    if row["body_text"]:
-        return row["body_text"]
-    if row["kind"] == "document":
-        text = next(db.query("select text from documents where item_id = ? and text is not null "
-                             "order by id limit 1", [row["id"]]), {}).get("text")
-        if text:
-            return text[:DOCUMENT_TEXT_CHARS]
-    return row["summary"] or ""
+def _document_texts(db, ids: list[str]) -> dict[str, str]:
+    """The first readable text of each item's files (a publication's text is its PDF)."""
+    texts: dict[str, str] = {}
+    for item_id, text in db.execute(
+            f"select item_id, text from documents where item_id in ({','.join('?' * len(ids))}) "
+            "and text is not null order by id", ids):
+        texts.setdefault(item_id, text[:DOCUMENT_TEXT_CHARS])
+    return texts
 
 
-def _store_signature(db, ident: str) -> None:
-    row = next(db.query("select id, kind, title, summary, body_text, content_hash from items "
-                        "where id = ?", [ident]))
-    sig = signature(shingles(row["title"], _text_of(db, row)))
+def _text(row: dict, documents: dict[str, str]) -> str:
+    return row["body_text"] or documents.get(row["id"]) or row["summary"] or ""
+
+
+def _store_signatures(db, ids: list[str]) -> None:
+    marks = ",".join("?" * len(ids))
+    rows = list(db.query(f"select id, kind, title, summary, body_text, content_hash from items "
+                         f"where id in ({marks})", ids))
+    documents = _document_texts(db, [r["id"] for r in rows if r["kind"] == "document"
+                                     and not r["body_text"]] or [""])
+    starts = {item_id: start for item_id, start in db.execute(
+        f"select item_id, min(starts_at_utc) from events where item_id in ({marks}) group by item_id",
+        ids)}
+    now = utc_now()
+    signatures, bands = [], []
+    for row in rows:
+        sig = signature(shingles(row["title"], _text(row, documents)))
+        key = event_key(row["title"], starts.get(row["id"])) if row["kind"] == "event" else None
+        signatures.append((row["id"], row["content_hash"], sig.size if sig else 0,
+                           sig.to_blob() if sig else None, key, now))
+        if sig is not None:
+            bands.extend((band, row["id"]) for band in band_keys(sig))
     conn = db.conn
-    conn.execute("delete from item_bands where item_id = ?", [ident])
-    conn.execute(
-        "insert or replace into item_signatures (item_id, content_hash, size, minhash, event_key, "
-        "computed_at) values (?, ?, ?, ?, ?, ?)",
-        [ident, row["content_hash"], sig.size if sig else 0, sig.to_blob() if sig else None,
-         _event_key(db, row), utc_now()])
-    if sig is not None:
-        conn.executemany("insert or ignore into item_bands (key, item_id) values (?, ?)",
-                         [(key, ident) for key in band_keys(sig)])
+    conn.execute(f"delete from item_bands where item_id in ({marks})", ids)
+    conn.executemany("insert or replace into item_signatures (item_id, content_hash, size, minhash, "
+                     "event_key, computed_at) values (?, ?, ?, ?, ?, ?)", signatures)
+    conn.executemany("insert or ignore into item_bands (key, item_id) values (?, ?)", bands)
 
 
-def _event_key(db, row: dict) -> str | None:
-    if row["kind"] != "event":
-        return None
-    start = next(db.query("select min(starts_at_utc) as s from events where item_id = ?",
-                          [row["id"]]), {}).get("s")
-    return event_key(row["title"], start)
+# -- grouping --------------------------------------------------------------------------
 
-
+# `+i.status`: the unary plus keeps SQLite from scanning the status index (most items are
+# active) instead of looking the few ids up by primary key, when no ANALYZE has run.
 _ITEM_SQL = (
-    "select i.id, i.centre_id, i.kind, i.cluster_id, i.published_at, i.first_seen_at, "
-    "s.minhash, s.event_key, "
+    "select i.id, i.centre_id, i.kind, i.published_at, i.first_seen_at, s.minhash, s.event_key, "
     "(select min(d.sha256) from documents d where d.item_id = i.id) as sha "
-    "from items i join item_signatures s on s.item_id = i.id where i.status = 'active' and i.id in ({})")
+    "from items i join item_signatures s on s.item_id = i.id where +i.status = 'active' "
+    "and i.id in ({})")
 
 
-def _load(db, ids) -> dict[str, RelayItem]:
-    ids = list(ids)
-    found: dict[str, RelayItem] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for r in db.query(_ITEM_SQL.format(",".join("?" * len(chunk))), chunk):
-            day = (r["published_at"] or r["first_seen_at"] or "")[:10]
-            try:
-                ordinal = date.fromisoformat(day).toordinal()
-            except ValueError:
-                ordinal = None
-            found[r["id"]] = RelayItem(
-                r["id"], r["centre_id"],
-                signature=Signature.from_blob(r["minhash"]) if r["minhash"] else None,
-                event=r["event_key"], sha256=r["sha"] if r["kind"] == "document" else None,
-                day=ordinal, group=r["cluster_id"])
-    return found
+class _Run:
+    """The groups and the items met during one run, kept in memory; the groups that changed
+    are written back at the end."""
 
+    def __init__(self, db, keep: int = 50_000):
+        self.db, self.keep = db, keep
+        self.group_of: dict[str, str] = {}
+        self.members: dict[str, set[str]] = {}
+        for ident, group in db.execute("select id, cluster_id from items where cluster_id is not null"):
+            self.group_of[ident] = group
+            self.members.setdefault(group, set()).add(ident)
+        self.touched: set[str] = set()
+        self.items: dict[str, RelayItem] = {}
+        self.texts: dict[str, set] = {}
 
-def _candidates(db, ident: str) -> set[str]:
-    """Items that may publish the same thing: a shared LSH key, event key or file."""
-    rows = db.query(
-        "select distinct b2.item_id as id from item_bands b1 join item_bands b2 on b2.key = b1.key "
-        "where b1.item_id = ? and b2.item_id != ? "
-        "union select s2.item_id from item_signatures s1 join item_signatures s2 "
-        "on s2.event_key = s1.event_key where s1.item_id = ? and s1.event_key is not null "
-        "and s2.item_id != ? "
-        "union select d2.item_id from documents d1 join documents d2 on d2.sha256 = d1.sha256 "
-        "where d1.item_id = ? and d2.item_id != ? and d1.sha256 is not null",
-        [ident] * 6)
-    return {r["id"] for r in rows}
+    # -- reading ---------------------------------------------------------------
+    def load(self, ids) -> dict[str, RelayItem]:
+        wanted = [i for i in ids if i not in self.items]
+        for start in range(0, len(wanted), BATCH):
+            chunk = wanted[start:start + BATCH]
+            for r in self.db.query(_ITEM_SQL.format(",".join("?" * len(chunk))), chunk):
+                day = (r["published_at"] or r["first_seen_at"] or "")[:10]
+                try:
+                    ordinal = date.fromisoformat(day).toordinal()
+                except ValueError:
+                    ordinal = None
+                self._remember(self.items, r["id"], RelayItem(
+                    r["id"], r["centre_id"],
+                    signature=Signature.from_blob(r["minhash"]) if r["minhash"] else None,
+                    event=r["event_key"], sha256=r["sha"] if r["kind"] == "document" else None,
+                    day=ordinal))
+        return {i: self.items[i] for i in ids if i in self.items}
 
-
-def _leave_group(db, ident: str) -> None:
-    row = next(db.query("select cluster_id from items where id = ?", [ident]), None)
-    if not row or not row["cluster_id"]:
-        return
-    group = row["cluster_id"]
-    db.execute("update items set cluster_id = null where id = ?", [ident])
-    left = [r["id"] for r in db.query("select id from items where cluster_id = ?", [group])]
-    if len(left) < 2:  # a group of one is no group
-        db.execute("update items set cluster_id = null where cluster_id = ?", [group])
-
-
-class _Shingles:
-    """Exact shingles of the items compared during a run, read once each."""
-
-    def __init__(self, db, keep: int = 5000):
-        self.db, self.keep, self.cache = db, keep, {}
-
-    def __call__(self, item: RelayItem) -> set:
-        found = self.cache.get(item.id)
+    def shingles_of(self, item: RelayItem) -> set:
+        """Exact shingles of an item, read once per run."""
+        found = self.texts.get(item.id)
         if found is None:
             row = next(self.db.query("select id, kind, title, summary, body_text from items "
                                      "where id = ?", [item.id]))
-            found = shingles(row["title"], _text_of(self.db, row))
-            if len(self.cache) >= self.keep:
-                self.cache.pop(next(iter(self.cache)))
-            self.cache[item.id] = found
+            documents = _document_texts(self.db, [item.id]) if row["kind"] == "document" \
+                and not row["body_text"] else {}
+            found = shingles(row["title"], _text(row, documents))
+            self._remember(self.texts, item.id, found)
         return found
 
+    def _remember(self, cache: dict, key, value) -> None:
+        if len(cache) >= self.keep:
+            cache.pop(next(iter(cache)))
+        cache[key] = value
 
-def _regroup(db, ident: str, texts: _Shingles) -> None:
-    """Place one (new or changed) item: into the group it fits best, else a new pair."""
-    _leave_group(db, ident)
-    candidate_ids = _candidates(db, ident)
-    if not candidate_ids:
-        return
-    items = _load(db, candidate_ids | {ident})
-    item = items.get(ident)
-    if item is None:
-        return
-    candidates = [items[c] for c in sorted(candidate_ids) if c in items]
-    groups: dict[str, list[RelayItem]] = {}
-    for other in candidates:
-        if other.group and other.group not in groups:
-            member_ids = [r["id"] for r in db.query(
-                "select id from items where cluster_id = ? and status = 'active'", [other.group])]
-            members = _load(db, member_ids)
-            groups[other.group] = list(members.values())
-    best, best_score = None, -1.0
-    for group, members in groups.items():
-        if can_join(item, members, texts):
-            score = _closeness(item, members)
-            if score > best_score:
-                best, best_score = group, score
-    if best is not None:
-        db.execute("update items set cluster_id = ? where id = ?", [best, ident])
-        return
-    loose = [c for c in candidates if not c.group and can_join(item, [c], texts)]
-    if loose:
-        partner = max(loose, key=lambda c: _closeness(item, [c]))
-        group = f"relay:{min(ident, partner.id)}"
-        db.execute("update items set cluster_id = ? where id in (?, ?)", [group, ident, partner.id])
+    def candidates(self, ident: str) -> set[str]:
+        """Items that may publish the same thing: shared LSH keys, event key or file."""
+        bands = self.db.execute(
+            "select b2.item_id, count(*) as shared from item_bands b1 "
+            "join item_bands b2 on b2.key = b1.key "
+            "where b1.item_id = ? and b2.item_id != ? "
+            f"and (select count(*) from item_bands b3 where b3.key = b1.key) <= {HOT_KEY} "
+            f"group by b2.item_id order by shared desc, b2.item_id limit {MAX_CANDIDATES}",
+            [ident, ident])
+        found = {r[0] for r in bands}
+        others = self.db.execute(
+            "select s2.item_id from item_signatures s1 join item_signatures s2 "
+            "on s2.event_key = s1.event_key where s1.item_id = ? and s1.event_key is not null "
+            "and s2.item_id != ? "
+            "union select d2.item_id from documents d1 join documents d2 on d2.sha256 = d1.sha256 "
+            "where d1.item_id = ? and d2.item_id != ? and d1.sha256 is not null",
+            [ident] * 4)
+        return found | {r[0] for r in others}
+
+    # -- placing -----------------------------------------------------------------
+    def leave(self, ident: str) -> None:
+        group = self.group_of.pop(ident, None)
+        if group is None:
+            return
+        self.touched.add(ident)
+        members = self.members[group]
+        members.discard(ident)
+        if len(members) < 2:  # a group of one is no group
+            for other in members:
+                self.group_of.pop(other, None)
+                self.touched.add(other)
+            del self.members[group]
+
+    def join(self, ident: str, group: str) -> None:
+        self.group_of[ident] = group
+        self.members.setdefault(group, set()).add(ident)
+        self.touched.add(ident)
+
+    def forget_inactive(self) -> None:
+        """Items no longer published leave their group and the index."""
+        gone = [r[0] for r in self.db.execute(
+            "select s.item_id from item_signatures s join items i on i.id = s.item_id "
+            "where i.status != 'active'")]
+        for ident in gone:
+            self.leave(ident)
+        for start in range(0, len(gone), BATCH):
+            chunk = gone[start:start + BATCH]
+            marks = ",".join("?" * len(chunk))
+            self.db.execute(f"delete from item_bands where item_id in ({marks})", chunk)
+            self.db.execute(f"delete from item_signatures where item_id in ({marks})", chunk)
+
+    def regroup(self, ident: str) -> None:
+        """Place one (new or changed) item: into the group it fits best, else a new pair."""
+        self.leave(ident)
+        self.items.pop(ident, None)
+        self.texts.pop(ident, None)
+        candidate_ids = sorted(self.candidates(ident))
+        if not candidate_ids:
+            return
+        items = self.load([ident, *candidate_ids])
+        item = items.get(ident)
+        if item is None:
+            return
+        best, best_score = None, -1.0
+        seen_groups = set()
+        for other in candidate_ids:
+            group = self.group_of.get(other)
+            if group is None or group in seen_groups:
+                continue
+            seen_groups.add(group)
+            members = list(self.load(sorted(self.members[group])).values())
+            if can_join(item, members, self.shingles_of):
+                score = _closeness(item, members)
+                if score > best_score:
+                    best, best_score = group, score
+        if best is not None:
+            self.join(ident, best)
+            return
+        loose = [items[c] for c in candidate_ids if c in items and c not in self.group_of
+                 and can_join(item, [items[c]], self.shingles_of)]
+        if loose:
+            partner = max(loose, key=lambda c: _closeness(item, [c]))
+            group = f"relay:{min(ident, partner.id)}"
+            self.join(ident, group)
+            self.join(partner.id, group)
+
+    def save(self) -> None:
+        rows = [(self.group_of.get(ident), ident) for ident in sorted(self.touched)]
+        self.db.conn.executemany("update items set cluster_id = ? where id = ?", rows)
 
 
 def _closeness(item: RelayItem, members: list[RelayItem]) -> float:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
-from crawlers.discovery import is_document_url, section_kind
+from crawlers.discovery import section_kind
 from crawlers.items import ErrorItem
 from crawlers.sources import Link, Reading
 from normalize.feeds import read_feed
-from normalize.urls import canonicalize_url
+from normalize.urls import canonicalize_url, is_document_url
 
 
 def read(response, context) -> Reading:

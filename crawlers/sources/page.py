@@ -7,14 +7,14 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 from crawlers.classify import classify
-from crawlers.discovery import is_document_url, is_ical_url, section_kind
+from crawlers.discovery import is_ical_url, section_kind
 from crawlers.items import ErrorItem, PageItem
 from crawlers.sources import Link, Reading
 from crawlers.state import utc_now
 from normalize.html import decode_html
 from normalize.page import canonical_url, extract_page, is_pagination_of, parse_page
 from normalize.template import page_blocks
-from normalize.urls import canonicalize_url
+from normalize.urls import canonicalize_url, is_document_url
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
               "application/feed+json", "text/xml", "application/xml")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
-from crawlers.discovery import is_document_url, section_kind
+from crawlers.discovery import section_kind
 from crawlers.sources import Link, Reading
 from normalize.feeds import read_sitemap
-from normalize.urls import canonicalize_url
+from normalize.urls import canonicalize_url, is_document_url
 
 
 def read(response, context) -> Reading:
