@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 import time
@@ -98,6 +99,7 @@ def run(db: Path, label: str, requests: int, warmup: int, repeats: int, wrk_seco
     build_file = Path(str(db) + ".build.json")
     if build_file.exists():
         build = json.loads(build_file.read_text())
+    load_before = os.getloadavg()[0]
     print(f"{label}: starting crpv serve (publication included) and plain datasette…", flush=True)
     ours = start_ours(db, free_port())
     # The first publication is done before serving; with an earlier one there, serve starts
@@ -130,6 +132,7 @@ def run(db: Path, label: str, requests: int, warmup: int, repeats: int, wrk_seco
     time.sleep(1)
     again.stop()
     figures = summarize(queries, runs)
+    figures["load"] = (load_before, os.getloadavg()[0])
     body = report(label, db, build, figures, loads, memory, ours.startup_seconds, restart,
                   plain.startup_seconds, publication, requests, warmup, repeats, wrk_seconds)
     replace_section(results, f"scale:{label}", body, "Portal benchmarks (bench/portal.py)")
@@ -167,7 +170,8 @@ def report(label, db, build, figures, loads, memory, ours_start, restart, plain_
            publication, requests, warmup, repeats, wrk_seconds) -> str:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"## {label} — {now}", "",
-             f"Machine: {machine()}.", ""]
+             f"Machine: {machine()}; load average {figures['load'][0]:.1f} before the run, "
+             f"{figures['load'][1]:.1f} after (other work shares these 2 cores).", ""]
     if build:
         lines.append(f"Database: `bench/scale.py`, {_n(build.get('items'))} items "
                      f"({_n(build.get('events'))} event sessions, {_n(build.get('documents'))} "
