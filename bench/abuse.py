@@ -24,6 +24,7 @@ crawler's scenarios) are kept as they are.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sqlite3
 import sys
@@ -39,7 +40,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 from servers import (  # noqa: E402
-    Timer, WRK, fmt_ms, free_port, machine, replace_section, rss_mb, start_ours, wrk,
+    Timer, WRK, fmt_ms, free_port, machine, replace_section, start_ours, tree_rss_mb, wrk,
 )
 
 RESULTS = ROOT / "docs" / "reliability.md"
@@ -83,7 +84,7 @@ ABUSERS_SQL = [
 
 
 class MemorySampler(threading.Thread):
-    """The highest resident memory of a process, sampled every 0.2 s."""
+    """The highest resident memory of a process and its workers, sampled every 0.2 s."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
@@ -91,7 +92,7 @@ class MemorySampler(threading.Thread):
 
     def run(self):
         while not self.stopped.wait(0.2):
-            self.peak = max(self.peak, rss_mb(self.pid) or 0.0)
+            self.peak = max(self.peak, tree_rss_mb(self.pid))
 
     def stop(self) -> float:
         self.stopped.set()
@@ -313,11 +314,14 @@ def main(argv=None) -> int:
               file=sys.stderr)
         return 2
     label = args.label or args.db.parent.name
+    load_before = os.getloadavg()[0]
     rows = run(args.db, args.seconds, args.fuzz, args.results, label, args.only)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     replace_section(args.results, f"portail:{label}",
                     f"- Portal scenarios ({label}, `{args.db.name}`): last run {stamp} on {machine()}; "
-                    f"wrk 8 connections for {args.seconds} s per load scenario.",
+                    f"wrk 8 connections for {args.seconds} s per load scenario; load average "
+                    f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after (the 2 cores are "
+                    "shared with other work).",
                     "Reliability")
     print(f"{stamp} — {machine()}")
     return 0 if all(r["verdict"] == "pass" for r in rows) else 1

@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from servers import (  # noqa: E402
-    Timer, fmt_ms, free_port, machine, peak_rss_mb, percentile, publication_lines,
+    Timer, fmt_ms, free_port, machine, percentile, publication_lines, tree_peak_mb,
     replace_section, spread, start_ours, start_plain, wrk, WRK,
 )
 
@@ -121,7 +121,7 @@ def run(db: Path, label: str, requests: int, warmup: int, repeats: int, wrk_seco
                 paths = [q[1] if server is ours else q[2] for q in queries]
                 print(f" wrk {server.name}…", flush=True)
                 loads[server.name] = wrk(server.port, paths, wrk_seconds)
-        memory = {s.name: peak_rss_mb(s.datasette_pid()) for s in (ours, plain)}
+        memory = {s.name: tree_peak_mb(s.datasette_pid()) for s in (ours, plain)}
         publication = publication_lines(ours)
     finally:
         ours.stop()
@@ -218,8 +218,9 @@ def report(label, db, build, figures, loads, memory, ours_start, restart, plain_
             lines.append(f"| {name} | {load['rps']:.1f} | {fmt_ms(lat.get(50, float('nan')))} ms | "
                          f"{fmt_ms(lat.get(99, float('nan')))} ms | {load['non_2xx']} | "
                          f"{load['socket_errors']} |")
-    lines += ["", "Peak memory (VmHWM) of the serving process: "
-                  + ", ".join(f"{k} {v:.0f} MB" for k, v in memory.items() if v) + "."]
+    lines += ["", "Peak memory (VmHWM, summed over the serving processes: ours runs one uvicorn "
+                  "worker per core): " + ", ".join(f"{k} {v:.0f} MB" for k, v in memory.items() if v)
+              + "."]
     return "\n".join(lines) + "\n"
 
 

@@ -157,6 +157,30 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def descendants(pid: int) -> list[int]:
+    """`pid` and every process under it (uvicorn's workers under its supervisor)."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                todo += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                pass
+    return out
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its descendants, in MB."""
+    return sum(rss_mb(p) or 0.0 for p in descendants(pid))
+
+
+def tree_peak_mb(pid: int) -> float:
+    """Sum of the peaks (VmHWM) of a process and its descendants: an upper bound of the peak."""
+    return sum(peak_rss_mb(p) or 0.0 for p in descendants(pid))
+
+
 def rss_mb(pid: int) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -1,8 +1,9 @@
 """Run the public portal: Datasette over the harvest database, publications applied live.
 
 `serve` publishes (`portail.publish.publish`: the side file of derived tables, the analyst
-views, statistics — incremental, nothing copied), then runs `datasette` as a child process
-over `publish/portail.db`, a link to the harvest database opened read-only. When the harvest
+views, statistics — incremental, nothing copied), then runs the Datasette app as a child
+process over `publish/portail.db`, a link to the harvest database opened read-only: uvicorn
+with one worker process per core (`CRPV_WORKERS`), so rendering pages uses every core. When the harvest
 database changes and has been quiet for a few seconds, it publishes again, in place: the
 running Datasette sees the new figures at its next query (SQLite's WAL gives every reader a
 consistent snapshot), so no connection is dropped and nothing restarts. At start-up, when a
@@ -49,6 +50,33 @@ def datasette_app(published_db: Path):
         plugins_dir=str(PORTAL_DIR / "plugins"),
         static_mounts=[("static", str(PORTAL_DIR / "static"))],
     )
+
+
+SERVED_ENV = "CRPV_SERVED_DB"
+
+
+def workers() -> int:
+    """Worker processes of the served portal: CRPV_WORKERS, else one per core (at most 4).
+    Each renders pages in its own interpreter, so the cores share the Python work."""
+    try:
+        return max(1, int(os.environ.get("CRPV_WORKERS") or min(os.cpu_count() or 1, 4)))
+    except ValueError:
+        return 1
+
+
+def asgi_app():
+    """uvicorn factory (one call per worker): the portal over $CRPV_SERVED_DB."""
+    return datasette_app(Path(os.environ[SERVED_ENV])).app()
+
+
+def portal_command(published_db: Path, host: str = "127.0.0.1", port: int = 8001,
+                   processes: int | None = None) -> tuple[list[str], dict]:
+    """The command and environment `serve` runs: uvicorn with `workers()` processes, each
+    with the Datasette app `datasette_app()` builds (the same as `datasette_command`'s)."""
+    cmd = [sys.executable, "-m", "uvicorn", "portail.serve:asgi_app", "--factory",
+           "--host", host, "--port", str(port), "--workers", str(processes or workers()),
+           "--lifespan", "on", "--log-level", "warning", "--no-access-log"]
+    return cmd, {**os.environ, SERVED_ENV: str(Path(published_db).absolute())}
 
 
 def datasette_command(published_db: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
@@ -145,8 +173,8 @@ def _install_stop_handlers(stop: threading.Event) -> dict:
 
 def _start(published: Path, host: str, port: int) -> subprocess.Popen:
     # Its own session: a terminal Ctrl-C reaches only us, and we stop the child cleanly.
-    child = subprocess.Popen(datasette_command(published, host, port), cwd=str(PORTAL_DIR.parent),
-                             start_new_session=True, env=dict(os.environ))
+    cmd, env = portal_command(published, host, port)
+    child = subprocess.Popen(cmd, cwd=str(PORTAL_DIR.parent), start_new_session=True, env=env)
     _wait_listening(host, port, child)
     return child
 

@@ -46,7 +46,7 @@ def _db(datasette) -> PagePool:
     pool = getattr(datasette, "_crpv_pages", None)
     if pool is None:
         pool = PagePool(_datasette_db(datasette).path,
-                        time_limit_ms=min(2000, datasette.setting("sql_time_limit_ms") or 2000))
+                        time_limit_ms=datasette.setting("sql_time_limit_ms") or 3000)
         datasette._crpv_pages = pool
     return pool
 

@@ -12,7 +12,8 @@
     as its request ran (at most half a core for the lane);
   * `sql`: arbitrary SQL when on, the same way (`CRPV_SQL_SLOTS`), with a 1 s limit.
   A request that finds its lane full waits a few seconds, then gets a French 503 with
-  Retry-After: abusive clients queue among themselves.
+  Retry-After: abusive clients queue among themselves. The slots of `lourd` and `sql` are
+  lock files, shared by every worker process of the server.
 - Memory: every connection Datasette opens has SQLite limits (a value of at most 5 MB, SQL
   text of 100 kB, bounded expression depth and compound selects), a bounded page cache, and
   a row factory that stops a result past 32 MB; the SQLite heap has a hard limit.
@@ -28,12 +29,14 @@ import asyncio
 import base64
 import contextlib
 import contextvars
+import fcntl
 import hashlib
 import json
 import os
 import re
 import sqlite3
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -181,10 +184,10 @@ _install_lane_executors()
 
 
 class Admission:
-    """At most `slots` requests of a lane at once; the others wait up to `wait` seconds for a
-    slot, then get a 503 (Retry-After). With a `cooldown`, a slot stays taken that many times
-    as long as its request took after it answered: a lane of scans then uses at most
-    1 / (1 + cooldown) of a core, however many clients push at it."""
+    """At most `slots` requests of a lane at once in this process; the others wait up to
+    `wait` seconds for a slot, then get a 503 (Retry-After). With a `cooldown`, a slot stays
+    taken that many times as long as its request took after it answered: a lane of scans
+    then uses at most 1 / (1 + cooldown) of a core, however many clients push at it."""
 
     def __init__(self, slots: int, wait: float = ADMISSION_WAIT_SECONDS, cooldown: float = 0.0):
         self.slots = slots
@@ -193,7 +196,8 @@ class Admission:
         self.semaphore: asyncio.Semaphore | None = None
         self.refused = 0
 
-    async def acquire(self) -> bool:
+    async def acquire(self):
+        """A token for release(), or None when no slot came free in time."""
         if self.semaphore is None:  # created in the server's event loop
             self.semaphore = asyncio.Semaphore(self.slots)
         try:
@@ -201,13 +205,61 @@ class Admission:
             return True
         except asyncio.TimeoutError:
             self.refused += 1
-            return False
+            return None
 
-    def release(self, took: float = 0.0) -> None:
+    def release(self, token, took: float = 0.0) -> None:
         if self.cooldown and took > 0:
             asyncio.get_running_loop().call_later(took * self.cooldown, self.semaphore.release)
         else:
             self.semaphore.release()
+
+
+class SharedAdmission(Admission):
+    """The same, with slots that are lock files (flock): one budget for every worker process
+    of the server, so two workers never run two scans at once."""
+
+    def __init__(self, slots: int, directory: Path, name: str,
+                 wait: float = ADMISSION_WAIT_SECONDS, cooldown: float = 0.0):
+        super().__init__(slots, wait, cooldown)
+        directory.mkdir(parents=True, exist_ok=True)
+        self.files = [open(directory / f"{name}-{n}.lock", "a+b") for n in range(slots)]
+        self.held: set[int] = set()  # flock does not exclude this process from itself
+
+    async def acquire(self):
+        deadline = time.monotonic() + self.wait
+        while True:
+            for n, handle in enumerate(self.files):
+                if n in self.held:
+                    continue
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+                self.held.add(n)
+                return n
+            if time.monotonic() >= deadline:
+                self.refused += 1
+                return None
+            await asyncio.sleep(0.02)
+
+    def release(self, token, took: float = 0.0) -> None:
+        def free():
+            fcntl.flock(self.files[token].fileno(), fcntl.LOCK_UN)
+            self.held.discard(token)
+
+        if self.cooldown and took > 0:
+            asyncio.get_running_loop().call_later(took * self.cooldown, free)
+        else:
+            free()
+
+
+def _lock_directory(datasette) -> Path:
+    """Where the shared slots of one served database live (same for all its workers)."""
+    try:
+        path = str(Path(datasette.get_database(DB_NAME).path).absolute())
+    except (KeyError, TypeError):
+        path = "memory"
+    return Path(tempfile.gettempdir()) / ("crpv-lanes-" + hashlib.sha1(path.encode()).hexdigest()[:12])
 
 
 # --- security headers -----------------------------------------------------------------------
@@ -408,9 +460,12 @@ def prepare_connection(conn, database, datasette):
 @hookimpl
 def asgi_wrapper(datasette):
     threads = datasette.setting("num_sql_threads") or 3
+    locks = _lock_directory(datasette)
     lanes = {"donnees": Admission(_int_env("CRPV_ANALYST_SLOTS", threads)),
-             "lourd": Admission(_int_env("CRPV_HEAVY_SLOTS", 1), cooldown=HEAVY_COOLDOWN),
-             "sql": Admission(_int_env("CRPV_SQL_SLOTS", 1), cooldown=HEAVY_COOLDOWN)}
+             "lourd": SharedAdmission(_int_env("CRPV_HEAVY_SLOTS", 1), locks, "lourd",
+                                      cooldown=HEAVY_COOLDOWN),
+             "sql": SharedAdmission(_int_env("CRPV_SQL_SLOTS", 1), locks, "sql",
+                                    cooldown=HEAVY_COOLDOWN)}
     for lane in ("lourd", "sql"):
         if lane not in _EXECUTORS:
             _EXECUTORS[lane] = ThreadPoolExecutor(max_workers=lanes[lane].slots,
@@ -442,7 +497,8 @@ def asgi_wrapper(datasette):
             if lane == "sql":
                 scope = dict(scope, query_string=_with_sql_time_limit(query_string))
             admission = lanes[lane]
-            if not await admission.acquire():
+            slot = await admission.acquire()
+            if slot is None:
                 return await _send_error(datasette, scope, send_with_headers, 503, TITLES[503],
                                          MESSAGES[503], {"retry-after": "5"})
             token = _LANE.set(lane)
@@ -451,7 +507,7 @@ def asgi_wrapper(datasette):
                 return await app(scope, receive, send_with_headers)
             finally:
                 _LANE.reset(token)
-                admission.release(time.monotonic() - started)
+                admission.release(slot, time.monotonic() - started)
 
         return guarded
 

@@ -314,3 +314,29 @@ def test_lanes(path, query, lane):
     import portail_securite
 
     assert portail_securite.lane_of(path, query) == lane
+
+
+def test_scan_slots_are_shared_by_worker_processes(tmp_path):
+    """Two workers (two admissions on the same lock files): one scan at a time between them,
+    and a slot rests as long as its request ran."""
+    import asyncio
+
+    import portail_securite
+
+    first = portail_securite.SharedAdmission(1, tmp_path, "lourd", wait=0.1, cooldown=1.0)
+    second = portail_securite.SharedAdmission(1, tmp_path, "lourd", wait=0.1, cooldown=1.0)
+
+    async def scenario():
+        slot = await first.acquire()
+        assert slot == 0
+        assert await second.acquire() is None  # held by the other worker
+        first.release(slot, took=0.3)  # rests 0.3 s
+        assert await second.acquire() is None
+        await asyncio.sleep(0.35)
+        again = await second.acquire()
+        assert again == 0
+        second.release(again)
+        assert await first.acquire() == 0
+
+    asyncio.run(scenario())
+    assert (first.refused, second.refused) == (0, 2)
