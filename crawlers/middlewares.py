@@ -1,10 +1,60 @@
-"""Downloader middleware: conditional requests and the fetch ledger."""
+"""Downloader middlewares: the centre's origin only, conditional requests and the fetch
+ledger, permanent redirects remembered."""
 
 from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
+from scrapy.exceptions import IgnoreRequest
+
 from normalize.urls import canonicalize_url
+
+
+class OffOriginRequest(IgnoreRequest):
+    """A request (a redirect, mostly) that leaves the centre's site: another host, or the
+    same host on another port."""
+
+
+class OriginGuardMiddleware:
+    """Only the registry's origin is ever asked: Scrapy's offsite filter compares host names,
+    so a redirect to the same address on another port would pass it."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request, spider=None):
+        context = getattr(self.crawler.spider, "context", None)
+        if context is None or context.on_site(request.url):
+            return None
+        origin = request.meta.get("redirect_urls", [request.url])[0]
+        raise OffOriginRequest(f"{request.url} is not on the centre's site"
+                               + (f" (redirected from {origin})" if origin != request.url else ""))
+
+
+class TimeoutsMiddleware:
+    """Counts every attempt that times out, retries included (it sits after the retry
+    middleware on the way in, so it sees each attempt's exception first on the way out)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_exception(self, request, exception, spider=None):
+        from scrapy.exceptions import DownloadTimeoutError
+        from twisted.internet.error import TCPTimedOutError, TimeoutError as TxTimeoutError
+
+        if isinstance(exception, (TxTimeoutError, TCPTimedOutError, DownloadTimeoutError)):
+            counter = getattr(self.crawler.spider, "timed_out", None)
+            if counter is not None:
+                counter(request.url)
+        return None
 
 
 class ConditionalRequestsMiddleware:

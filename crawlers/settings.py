@@ -20,7 +20,7 @@ CRPV_MAX_CRAWL_DELAY = float(os.getenv("CRPV_MAX_CRAWL_DELAY", "30"))
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 DOWNLOAD_TIMEOUT = float(os.getenv("CRPV_DOWNLOAD_TIMEOUT", "30"))
-DOWNLOAD_MAXSIZE = 40 * 1024 * 1024  # a PDF larger than this is not fetched
+DOWNLOAD_MAXSIZE = 40 * 1024 * 1024  # a PDF larger than this is not fetched (pages: CRPV_MAX_PAGE_BYTES)
 DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
@@ -33,8 +33,25 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # A safety net per centre against a site that turns into an endless crawl.
 CLOSESPIDER_PAGECOUNT = int(os.getenv("CRPV_MAX_PAGES", "5000"))
 CLOSESPIDER_ERRORCOUNT = 0
+# Pipelines are synchronous and cheap: one item at a time, instead of a hundred tasks per
+# response that cost CPU and change nothing.
+CONCURRENT_ITEMS = 1
+# Bounds of a harvest (crawlers.context.HarvestLimits, where the defaults live); each bound
+# reached is a harvest_errors row. Values are checked by `crpv harvest` before any crawl.
+LIMIT_SETTINGS = ("CRPV_MAX_LINKS_PER_PAGE", "CRPV_MAX_SITEMAPS", "CRPV_MAX_PAGE_BYTES",
+                  "CRPV_MAX_OCCURRENCES", "CRPV_MAX_SERIES_OCCURRENCES", "CRPV_CALENDAR_SECONDS",
+                  "CRPV_GIVE_UP_AFTER_TIMEOUTS")
+CRPV_MAX_LINKS_PER_PAGE = os.getenv("CRPV_MAX_LINKS_PER_PAGE")
+CRPV_MAX_SITEMAPS = os.getenv("CRPV_MAX_SITEMAPS")
+CRPV_MAX_PAGE_BYTES = os.getenv("CRPV_MAX_PAGE_BYTES")
+CRPV_MAX_OCCURRENCES = os.getenv("CRPV_MAX_OCCURRENCES")
+CRPV_MAX_SERIES_OCCURRENCES = os.getenv("CRPV_MAX_SERIES_OCCURRENCES")
+CRPV_CALENDAR_SECONDS = os.getenv("CRPV_CALENDAR_SECONDS")
+CRPV_GIVE_UP_AFTER_TIMEOUTS = os.getenv("CRPV_GIVE_UP_AFTER_TIMEOUTS")
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawlers.middlewares.OriginGuardMiddleware": 50,  # before robots.txt is asked anywhere
+    "crawlers.middlewares.TimeoutsMiddleware": 555,  # just after RetryMiddleware (550)
     "crawlers.middlewares.ConditionalRequestsMiddleware": 560,
     "crawlers.middlewares.PermanentRedirectsMiddleware": 650,
 }

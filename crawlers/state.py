@@ -58,8 +58,11 @@ class HarvestState:
 
     # -- conditional requests -------------------------------------------------
     def conditional_headers(self, url: str) -> dict[str, str]:
+        """Validators of the last full download, only when what it held was stored: after a
+        crash between a download and its item, a 304 would stand for an item that is not
+        there (rows from before this column have `complete` NULL: they were stored)."""
         row = self.fetches.get(url)
-        if not row or row.get("status") != 200:
+        if not row or row.get("status") != 200 or row.get("complete") == 0:
             return {}
         headers = {}
         if row.get("etag"):
@@ -81,6 +84,7 @@ class HarvestState:
             row["bytes"] = len(body)
             row["content_hash"] = hashlib.sha256(body).hexdigest() if body else None
             row["fetched_at"] = now
+            row["complete"] = 0 if status == 200 else None  # until what it holds is stored
             if status != 200:
                 row["links"] = None
         self.fetches[url] = row
@@ -98,6 +102,13 @@ class HarvestState:
             return
         row["links"] = json.dumps(links, ensure_ascii=False, separators=(",", ":"))
         self.db["fetch_state"].update(url, {"links": row["links"]})
+
+    def mark_complete(self, url: str) -> None:
+        """What the response at `url` held is stored: its validators may now be used."""
+        row = self.fetches.get(url)
+        if row is not None and row.get("complete") == 0:
+            row["complete"] = 1
+            self.db["fetch_state"].update(url, {"complete": 1})
 
     def links_of(self, url: str) -> list[dict] | None:
         row = self.fetches.get(url)

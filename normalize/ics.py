@@ -10,6 +10,7 @@ the centre). All-day events keep plain dates and their last day *inclusive*
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -146,8 +147,9 @@ def _to_event(occ, default_tz: str, series_uids: set[str], endless_uids: set[str
 _BLOCK_RE = re.compile(rb"^BEGIN:(VEVENT|VTIMEZONE)\r?$.*?^END:\1\r?$", re.M | re.S | re.I)
 
 
-def _read_calendars(data: bytes) -> list:
-    """Parse every VCALENDAR; a file icalendar rejects is salvaged component by component."""
+def _read_calendars(data: bytes) -> tuple[list, str | None]:
+    """Parse every VCALENDAR; a file icalendar rejects (or cut short) is salvaged component
+    by component, and the second value says so."""
     if not isinstance(data, (bytes, bytearray)):
         raise CalendarError("calendar data must be bytes")
     body = bytes(data).lstrip(b"\xef\xbb\xbf").lstrip()
@@ -157,13 +159,17 @@ def _read_calendars(data: bytes) -> list:
         body = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + body.rstrip() + b"\r\nEND:VCALENDAR\r\n"
     elif not head.startswith(b"BEGIN:VCALENDAR"):
         raise CalendarError("not an iCalendar file (no BEGIN:VCALENDAR)")
+    truncated = not re.search(rb"END:VCALENDAR\s*$", body, re.I)
     try:
-        return icalendar.Calendar.from_ical(body, multiple=True)
+        if truncated:
+            raise ValueError("no END:VCALENDAR")
+        return icalendar.Calendar.from_ical(body, multiple=True), None
     except Exception as exc:  # noqa: BLE001 - icalendar raises ValueError, KeyError, IndexError...
         salvaged = _salvage(body)
         if salvaged is None:
             raise CalendarError(f"unreadable iCalendar file: {exc}") from exc
-        return [salvaged]
+        what = "truncated calendar (no END:VCALENDAR)" if truncated else f"broken calendar ({exc})"
+        return [salvaged], f"{what}: its complete events kept"[:500]
 
 
 def _salvage(body: bytes):
@@ -189,16 +195,28 @@ def _salvage(body: bytes):
     return cal if kept else None
 
 
-def _expand(cal, start: date, end: date) -> list:
-    """Occurrences in [start, end); a series that breaks the expansion is dropped alone."""
-    try:
-        return list(recurring_ical_events.of(cal, skip_bad_series=True).between(start, end))
-    except Exception:  # noqa: BLE001 - fall back to one series at a time
-        pass
+@dataclass
+class _Limits:
+    """Bounds on the work one calendar may cost: an RRULE every second over six months is
+    18 million occurrences, and one hostile file must not stall a whole harvest."""
+
+    per_series: int
+    total: int
+    deadline: float  # time.monotonic() value
+    problems: list = field(default_factory=list)
+    produced: int = 0
+
+    def note(self, message: str) -> None:
+        if message not in self.problems:
+            self.problems.append(message)
+
+
+def _series(cal) -> list:
+    """One small calendar per series (its VEVENTs sharing a UID, with the time zones)."""
     groups: dict[str, list] = {}
     for component in cal.walk("VEVENT"):
         groups.setdefault(str(component.get("UID", id(component))), []).append(component)
-    occurrences = []
+    calendars = []
     for components in groups.values():
         single = icalendar.Calendar()
         for key, value in cal.property_items(recursive=False)[1:-1]:
@@ -207,15 +225,68 @@ def _expand(cal, start: date, end: date) -> list:
             single.add_component(tz)
         for component in components:
             single.add_component(component)
+        calendars.append((single, components))
+    return calendars
+
+
+# An agenda lists meetings, not clocks: a rule repeating every hour or faster, or a daily rule
+# listing dozens of hours, is cut to its first occurrence before anything is expanded.
+_FAST_FREQUENCIES = {"SECONDLY", "MINUTELY", "HOURLY"}
+_MAX_TIMES_PER_DAY = 24
+
+
+def _too_frequent(component) -> bool:
+    rules = component.get("RRULE")
+    for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
+        frequency = [str(f).upper() for f in rule.get("FREQ", [])]
+        if set(frequency) & _FAST_FREQUENCIES:
+            return True
+        times = 1
+        for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+            times *= max(1, len(rule.get(part, [])))
+        if times > _MAX_TIMES_PER_DAY:
+            return True
+    return False
+
+
+def _occurrences(single, components, start: date, end: date, limits: _Limits) -> list:
+    """The series' occurrences in [start, end), in time order, within the limits."""
+    if time.monotonic() > limits.deadline:
+        limits.note("calendar too long to expand within its time budget: the rest ignored")
+        return []
+    for component in components:
+        if _too_frequent(component):
+            limits.note("a series repeats every hour or faster: its first occurrence kept")
+            for name in ("RRULE", "RDATE"):
+                if name in component:
+                    del component[name]
+    found = list(recurring_ical_events.of(single, skip_bad_series=True).between(start, end))
+    if len(found) > limits.per_series:
+        limits.note(f"a series repeats more than {limits.per_series} times in the agenda's "
+                    "window: its first occurrences kept")
+        found = found[:limits.per_series]
+    room = limits.total - limits.produced
+    if len(found) > room:
+        limits.note(f"more than {limits.total} occurrences in the agenda's window: the rest ignored")
+        found = found[:max(room, 0)]
+    limits.produced += len(found)
+    return found
+
+
+def _expand(cal, start: date, end: date, limits: _Limits) -> list:
+    """Occurrences in [start, end), series by series within the limits; a series that breaks
+    the expansion is repaired once, else dropped alone."""
+    occurrences = []
+    for single, components in _series(cal):
         try:
-            occurrences.extend(recurring_ical_events.of(single, skip_bad_series=True).between(start, end))
+            occurrences.extend(_occurrences(single, components, start, end, limits))
             continue
         except Exception:  # noqa: BLE001 - retry once with the broken parts removed
             pass
         for component in components:
             _repair(component)
         try:
-            occurrences.extend(recurring_ical_events.of(single, skip_bad_series=True).between(start, end))
+            occurrences.extend(_occurrences(single, components, start, end, limits))
         except Exception:  # noqa: BLE001 - this series is broken, the others are kept
             continue
     return occurrences
@@ -233,9 +304,30 @@ def _repair(component) -> None:
             del component[name]
 
 
-def parse_calendar(data: bytes, default_tz: str, start: date, end: date) -> list[CalendarEvent]:
-    """Occurrences of the calendar's events overlapping [start, end), in time order."""
-    calendars = _read_calendars(data)
+@dataclass
+class CalendarReading:
+    """The occurrences of a calendar and what went wrong reading it (None when nothing)."""
+
+    events: list[CalendarEvent]
+    problem: str | None = None
+
+
+# Defaults of the limits (settings of the harvest override them).
+MAX_PER_SERIES = 400  # a daily event over the agenda's seven months is about 210
+MAX_OCCURRENCES = 5000
+TIME_BUDGET_S = 10.0
+
+
+def read_calendar(data: bytes, default_tz: str, start: date, end: date,
+                  max_per_series: int = MAX_PER_SERIES, max_occurrences: int = MAX_OCCURRENCES,
+                  time_budget_s: float = TIME_BUDGET_S) -> CalendarReading:
+    """Occurrences of the calendar's events overlapping [start, end), in time order, within
+    bounds of count and time; a truncated or partly broken file keeps its readable events and
+    says so. Raises CalendarError when nothing at all can be read."""
+    calendars, salvaged = _read_calendars(data)
+    limits = _Limits(max_per_series, max_occurrences, time.monotonic() + time_budget_s)
+    if salvaged:
+        limits.note(salvaged)
     events: list[CalendarEvent] = []
     for cal in calendars:
         series_uids = {
@@ -247,7 +339,7 @@ def parse_calendar(data: bytes, default_tz: str, start: date, end: date) -> list
             str(c.get("UID")) for c in cal.walk("VEVENT")
             if "DTEND" not in c and "DURATION" not in c
         }
-        for occ in _expand(cal, start, end):
+        for occ in _expand(cal, start, end, limits):
             try:
                 event = _to_event(occ, default_tz, series_uids, endless_uids)
             except Exception:  # noqa: BLE001 - one broken event must not lose the others
@@ -255,7 +347,12 @@ def parse_calendar(data: bytes, default_tz: str, start: date, end: date) -> list
             if event is not None:
                 events.append(event)
     events.sort(key=lambda e: (_sort_key(e.starts_at), e.uid or ""))
-    return events
+    return CalendarReading(events, "; ".join(limits.problems) or None)
+
+
+def parse_calendar(data: bytes, default_tz: str, start: date, end: date) -> list[CalendarEvent]:
+    """Occurrences of the calendar's events overlapping [start, end), in time order."""
+    return read_calendar(data, default_tz, start, end).events
 
 
 def _sort_key(iso: str) -> datetime:

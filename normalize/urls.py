@@ -33,6 +33,7 @@ __all__ = [
     "canonicalize_url",
     "is_http_url",
     "same_host",
+    "same_origin",
     "is_document_url",
     "alias_hint",
     "DOCUMENT_EXTENSIONS",
@@ -225,6 +226,25 @@ def same_host(url: str, host: str) -> bool:
     default = _DEFAULT_PORTS.get(split.scheme.lower())
     url_port = _port(split) or default
     return url_port == (_port(target) or _DEFAULT_PORTS.get(scheme))
+
+
+def same_origin(url: str, origin: str) -> bool:
+    """True when `url` is an http(s) URL of the same site as `origin`: the same host and the
+    same port (a default port is the default port of either scheme, so a site moving from
+    http to https stays itself; another port of the same host is another site)."""
+    if not is_http_url(url) or not is_http_url(origin):
+        return False
+    try:
+        split, target = urlsplit(url.strip()), urlsplit(origin.strip())
+        if _host(split) != _host(target):
+            return False
+        port, wanted = _port(split), _port(target)
+    except ValueError:
+        return False
+    default = {None, 80, 443}
+    if port in default and wanted in default:
+        return True
+    return (port or _DEFAULT_PORTS[split.scheme.lower()]) == (wanted or _DEFAULT_PORTS[target.scheme.lower()])
 
 
 def is_document_url(url: str) -> bool:

@@ -8,8 +8,10 @@ import os
 from crawlers.state import utc_now
 
 # Scrapy finish reasons → run status. A run cut short never marks anything gone.
+# A run cut by a budget (the page cap) is "truncated": it read what it could and concludes
+# nothing about what it did not reach. A silent site given up after its timeouts "failed".
 STATUS_BY_REASON = {"finished": "completed", "shutdown": "interrupted",
-                    "closespider_pagecount": "completed"}
+                    "closespider_pagecount": "truncated", "gave_up": "failed"}
 FILLED_FIELDS = ("published_at", "summary", "body_text", "themes")
 
 
@@ -52,11 +54,18 @@ class RunLedger:
                 if any(e.get("city") or e.get("online") for e in record.events):
                     self.fill["event_places"] += 1
 
-    def finish(self, reason: str, stats: dict) -> str:
+    def finish(self, reason: str, stats: dict, suspect: str | None = None) -> str:
+        """Close the run's row; `suspect` says why the run's view of the site is not to be
+        believed (nothing was marked gone: see `StorePipeline.close_spider`)."""
         status = STATUS_BY_REASON.get(reason, "failed" if "error" in reason else "completed")
         unreachable = stats.get("downloader/request_count", 0) > 0 and not stats.get("response_received_count")
         if status == "completed" and unreachable:
             status = "failed"  # not one answer: the site is down; the scheduler backs off
+        if reason == "closespider_pagecount":
+            self.error(None, "trap", f"page budget reached ({stats.get('response_received_count', 0)} "
+                                     "responses): the crawl stopped there")
+        if status == "completed" and suspect:
+            status = "suspect"
         rates = {name: round(self.fill[name] / self.items_seen, 3)
                  for name in FILLED_FIELDS if self.items_seen}
         if self.events_seen:
@@ -71,7 +80,7 @@ class RunLedger:
             "bytes": stats.get("downloader/response_bytes", 0),
             "items_seen": self.items_seen,
             "fill_rates": json.dumps(rates),
-            "message": None if status == "completed" else (
+            "message": None if status == "completed" else suspect if status == "suspect" else (
                 "site unreachable: no request was answered" if unreachable and reason == "finished"
                 else f"finish reason: {reason}"),
         })

@@ -227,6 +227,9 @@ TABLES: dict[str, Table] = {
             "checked_at": _c(str, "Dernière vérification, même sans téléchargement (UTC)."),
             "sitemap_lastmod": _c(str, "Dernière date lastmod annoncée par un plan de site."),
             "links": _c(str, "Liens suivis depuis cette page (JSON), rejoués quand elle répond 304."),
+            "complete": _c(int, "1 quand ce que la réponse contient est enregistré (l'élément, le "
+                                "fichier, les liens) : seuls ses validateurs servent aux requêtes "
+                                "conditionnelles, si bien qu'une moisson interrompue ne perd rien."),
         },
         pk="url",
         indexes=(("centre_id",),),
@@ -238,7 +241,7 @@ TABLES: dict[str, Table] = {
             "run_id": _c(str, "Identifiant du passage (commun à tous les centres d'une même commande).", True),
             "centre_id": _c(str, "Centre moissonné (→ centres.id).", True),
             "mode": _c(str, "light (flux, agendas, plans de site) ou full (exploration complète)."),
-            "status": _c(str, "running, completed, failed ou interrupted.", True),
+            "status": _c(str, "running, completed, truncated (un budget atteint), suspect (la plupart des éléments connus ont disparu d'un coup : rien n'est marqué disparu), failed ou interrupted.", True),
             "started_at": _c(str, "Début (UTC).", True),
             "finished_at": _c(str, "Fin (UTC)."),
             "new": _c(int, "Éléments nouveaux."),

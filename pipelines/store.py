@@ -47,6 +47,10 @@ class StorePipeline:
         centre = self.crawler.spider.centre
         self.db["centres"].upsert(centre.as_row(), pk="id", alter=False)
         self.ledger = RunLedger(self.db, self.run_id, centre.id, self.mode)
+        self.active_before = self.db.execute(
+            "select count(*) from items where centre_id = ? and status = 'active'", [centre.id]
+        ).fetchone()[0]
+        self.vanished: list[GoneItem] = []  # 404/410 answers, applied at the end if believable
 
     def spider_closed(self, spider, reason):
         self.close_spider(reason)
@@ -56,12 +60,33 @@ class StorePipeline:
             return  # Scrapy's own call: the ledger waits for spider_closed and its reason
         stats = self.crawler.stats.get_stats()
         requests = stats.get("downloader/request_count", 0)
-        # Only a complete, mostly healthy full crawl may conclude that an item vanished.
-        if self.mode == "full" and reason == "finished" and self.ledger.counts["failed"] <= 0.2 * max(requests, 1):
-            grace = self.crawler.settings.getfloat("CRPV_GONE_GRACE_DAYS", 7.0)
-            gone = mark_unlisted_gone(self.db, self.crawler.spider.centre.id, grace)
-            self.ledger.counts["gone"] += gone
-        self.ledger.finish(reason, stats)
+        suspect = self._suspect(reason)
+        with self.db.conn:
+            if suspect is None:
+                for gone in self.vanished:
+                    self._mark_gone(gone)
+            # Only a complete, mostly healthy full crawl may conclude that an item vanished.
+            if suspect is None and self.mode == "full" and reason == "finished" \
+                    and self.ledger.counts["failed"] <= 0.2 * max(requests, 1):
+                grace = self.crawler.settings.getfloat("CRPV_GONE_GRACE_DAYS", 7.0)
+                gone = mark_unlisted_gone(self.db, self.crawler.spider.centre.id, grace)
+                self.ledger.counts["gone"] += gone
+        self.ledger.finish(reason, stats, suspect)
+
+    def _suspect(self, reason: str) -> str | None:
+        """Why this run's view of the site is not to be believed, if it is not: most known
+        items answering 404 at once, or a complete crawl meeting few of them, is a site moved
+        or misconfigured overnight, not a centre deleting its archive. Nothing is marked gone."""
+        known = self.active_before
+        if known < 10:
+            return None
+        if len(self.vanished) > 0.5 * known:
+            return (f"{len(self.vanished)} of {known} known items answered 404/410 in one run: "
+                    "nothing marked gone")
+        met = sum(self.ledger.counts[k] for k in ("new", "updated", "unchanged"))
+        if self.mode == "full" and reason == "finished" and met < 0.2 * known:
+            return f"a complete crawl met {met} of {known} known items: nothing marked gone"
+        return None
 
     def process_item(self, item):
         try:
@@ -86,7 +111,7 @@ class StorePipeline:
             elif isinstance(item, CalendarSessions):
                 self._store_sessions(item)
             elif isinstance(item, GoneItem):
-                self._mark_gone(item)
+                self.vanished.append(item)  # believed at the end of the run (`_suspect`)
             elif isinstance(item, ErrorItem):
                 ledger.error(item.url, item.kind, item.message)
 
@@ -118,6 +143,7 @@ class StorePipeline:
                                               "source_url": row["source_url"]})
                 self._count(row["id"], "unchanged")
         self.written.add(row["id"])
+        self._complete([row["url"], *record.aliases, *(d["file_url"] for d in record.documents)])
         self.ledger.observe(record)
         unchanged = existing is not None and existing["content_hash"] == row["content_hash"]
         self._store_children(row["id"], record, rewrite=not unchanged)
@@ -218,12 +244,21 @@ class StorePipeline:
         if row["kind"] != "event":
             self.db["items"].update(row["id"], {"kind": "event"})
 
+    def _complete(self, urls) -> None:
+        """The downloads these URLs stand for are stored, in the same transaction: their
+        validators may now be used (`HarvestState.conditional_headers`)."""
+        state = getattr(self.crawler.spider, "state", None)
+        if state is not None:
+            for url in urls:
+                state.mark_complete(url)
+
     def _store_attached(self, attached: AttachedDocument) -> None:
         if not list(self.db.query("select 1 from items where id = ?", [attached.parent_id])):
             self.ledger.error(attached.document["file_url"], "pdf",
                               f"document linked from a page that was not stored ({attached.parent_url})")
             return
         self.db["documents"].upsert(attached.document, pk="id", alter=False)
+        self._complete([attached.document["file_url"]])
         if attached.error:
             self.ledger.error(attached.document["file_url"], "pdf", attached.error)
 

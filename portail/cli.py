@@ -50,10 +50,11 @@ def harvest(registry_path: Path | None, db_path: Path, centres: tuple[str, ...],
     registry = load_registry(registry_path)
     selected = registry.select(centres)
     check_database_path(db_path)
-    from portail.harvest import harvest_today, run_harvest  # Scrapy loads only once the input is known good
+    from portail.harvest import check_limits, harvest_today, run_harvest  # Scrapy loads only once the input is known good
 
     try:
         today = harvest_today()
+        check_limits()
     except ValueError as exc:
         _fail(str(exc))
     sys.exit(run_harvest(registry, selected, db_path, mode=mode, today=today))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -11,9 +12,10 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawlers.context import HarvestLimits
 from crawlers.registry import Centre, Registry
 from crawlers.spiders.centre import CentreSpider
-from crawlers.state import HarvestState
+from crawlers.state import HarvestState, utc_now
 from pipelines.db import shared_database
 from pipelines.postprocess import after_harvest, store_vocabulary
 
@@ -52,6 +54,43 @@ def harvest_today() -> date:
         raise ValueError(f"CRPV_TODAY={pinned!r} is not a date (YYYY-MM-DD)") from None
 
 
+def check_limits() -> None:
+    """The CRPV_MAX_* bounds of the environment are positive numbers (ValueError otherwise)."""
+    settings = Settings()
+    settings.setmodule("crawlers.settings", priority="project")
+    HarvestLimits.from_settings(settings)
+
+
+def close_interrupted_runs(db, centres: list[Centre]) -> int:
+    """Runs of these centres left "running" by a harvest process that no longer exists (it
+    was killed) are closed as interrupted; a run whose process is alive is left alone."""
+    ids = [c.id for c in centres]
+    marks = ",".join("?" * len(ids))
+    stale = [row["id"] for row in db.query(
+        f"select id, message from harvest_runs where status = 'running' and centre_id in ({marks})", ids)
+        if not _alive(row["message"])]
+    with db.conn:
+        for row_id in stale:
+            db.execute("update harvest_runs set status = 'interrupted', finished_at = ?, "
+                       "message = coalesce(message, '') || ' (closed by the next run)' where id = ?",
+                       [utc_now(), row_id])
+    return len(stale)
+
+
+def _alive(message: str | None) -> bool:
+    """Whether the process a run row names ("pid N") is still running."""
+    match = re.search(r"\bpid (\d+)", message or "")
+    if not match:
+        return False
+    try:
+        os.kill(int(match.group(1)), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def crawler_settings(db_path: Path, run_id: str, mode: str) -> Settings:
     settings = Settings()
     settings.setmodule("crawlers.settings", priority="project")
@@ -71,6 +110,7 @@ def run_harvest(registry: Registry, centres: list[Centre], db_path: Path, mode: 
         store_vocabulary(db)  # item_themes rows point at it
         for centre in registry.centres:
             db["centres"].upsert(centre.as_row(), pk="id", alter=False)
+    close_interrupted_runs(db, centres)
     run_id = new_run_id()
     today = today or harvest_today()
     if os.getenv("CRPV_LOG_LEVEL", "").upper() != "DEBUG":

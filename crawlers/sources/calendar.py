@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 from crawlers.items import ErrorItem, PageItem
 from crawlers.sources import Link, Reading
 from crawlers.state import utc_now
-from normalize.ics import CalendarError, parse_calendar
+from normalize.ics import CalendarError, read_calendar
 from normalize.urls import canonicalize_url
 
 # The agenda's horizon: a month back, six months ahead.
@@ -23,12 +23,19 @@ WINDOW_AHEAD = timedelta(days=180)
 
 def read(response, context) -> Reading:
     reading = Reading()
+    limits = context.limits
     try:
-        events = parse_calendar(response.body, context.timezone,
-                                context.today - WINDOW_BACK, context.today + WINDOW_AHEAD)
+        calendar = read_calendar(response.body, context.timezone, context.today - WINDOW_BACK,
+                                 context.today + WINDOW_AHEAD, max_per_series=limits.per_series,
+                                 max_occurrences=limits.occurrences,
+                                 time_budget_s=limits.calendar_seconds)
     except CalendarError as exc:
         reading.records.append(ErrorItem(context.id, response.url, "ical", str(exc)))
         return reading
+    if calendar.problem:
+        # Read as far as it could be: the events kept are kept, and the failure is a row.
+        reading.records.append(ErrorItem(context.id, response.url, "ical", calendar.problem))
+    events = calendar.events
     by_page: dict[str, list] = {}
     standalone: dict[str, list] = {}
     for event in events:

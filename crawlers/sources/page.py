@@ -67,8 +67,14 @@ def read(response, context) -> Reading:
             reading.links.append(Link(doc_url, "document", parent=canonical, link_text=text,
                                       source=canonical))
     if context.mode == "full" or role in ("home", "source"):
-        reading.links.extend(_page_links(doc, response.url, canonical, context,
-                                         listing=kind is None, hint=hint))
+        links = _page_links(doc, response.url, canonical, context, listing=kind is None, hint=hint)
+        budget = context.limits.links_per_page
+        if len(links) > budget:
+            reading.records.append(ErrorItem(context.id, response.url, "trap",
+                                             f"the page links {len(links)} addresses of the site: "
+                                             f"the first {budget} followed"))
+            links = links[:budget]
+        reading.links.extend(links)
     return reading
 
 

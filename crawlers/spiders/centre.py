@@ -19,13 +19,16 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from scrapy import Request, Spider, signals
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import (CannotResolveHostError, DontCloseSpider, DownloadCancelledError,
+                               DownloadTimeoutError, IgnoreRequest)
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError as TxTimeoutError
 
-from crawlers.context import CentreContext
+from crawlers.context import CentreContext, HarvestLimits
+from crawlers.middlewares import OffOriginRequest
 from crawlers.discovery import PROBES, CrawlGuard, is_skipped_asset, sniff
-from crawlers.items import CalendarItem, ErrorItem, GoneItem, PageItem, SeenItem, UnchangedDocumentItem
+from crawlers.items import (CalendarItem, DocumentItem, ErrorItem, GoneItem, PageItem, SeenItem,
+                            UnchangedDocumentItem)
 from crawlers.registry import Centre
 from crawlers.sources import Link, Reading, adapters
 from crawlers.state import HarvestState, utc_now
@@ -63,6 +66,9 @@ class CentreSpider(Spider):
         self.orphan_documents: dict[str, Link] = {}  # files only listings link to
         self._idle_rounds = 0
         self._requested: set[str] = set()
+        self._sitemaps = 0
+        self._timeouts = 0  # attempts that timed out, retries included
+        self._notes: dict[str, ErrorItem] = {}  # failures met outside a response, said once
         # URLs the site itself announces (robots.txt sitemaps): their failure is an error
         # even when a CMS probe asked for the same URL first.
         self._declared: set[str] = set()
@@ -70,6 +76,7 @@ class CentreSpider(Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.context.limits = HarvestLimits.from_settings(crawler.settings)
         crawler.signals.connect(spider.on_robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
@@ -129,14 +136,26 @@ class CentreSpider(Spider):
             return None
         if role not in ("document", "ical", "feed", "sitemap") and is_skipped_asset(url):
             return None
-        if role == "page":
+        if role in ("page", "sitemap", "feed", "ical", "document"):
             allowed, reason = self.guard.allows(url)
             if not allowed:
                 self.crawler.stats.inc_value(f"crpv/guard/{reason}")
+                if reason == "shape budget exhausted":
+                    self._note("trap", f"more than {self.guard.shape_budget} addresses of one "
+                                       f"shape ({role}s like {url}): the rest not followed", url)
                 return None
         if url in self._requested:
             return None
+        if role == "sitemap":
+            if self._sitemaps >= self.context.limits.sitemaps:
+                self._note("trap", f"more than {self.context.limits.sitemaps} sitemaps: the rest "
+                                   "not read", url)
+                return None
+            self._sitemaps += 1
         self._requested.add(url)
+        if role != "document":
+            # Files may be large; a page, a feed or a calendar this big is a trap.
+            meta.setdefault("download_maxsize", self.context.limits.page_bytes)
         meta.update({"role": role, "hint": link.hint, "source": link.source,
                      "parent": link.parent, "link_text": link.link_text})
         if link.feed_entry is not None:
@@ -158,6 +177,23 @@ class CentreSpider(Spider):
         reading: Reading = read(response, self.context)
         yield from self._records(reading)
         yield from self._follow(response, reading.links)
+        if not any(isinstance(r, (PageItem, DocumentItem)) for r in reading.records):
+            # A listing, a feed, a calendar: its links are remembered, nothing else to store.
+            # An item or a file is complete when the store has written it.
+            self.state.mark_complete(canonicalize_url(response.url))
+        yield from self._drain()
+
+    def _note(self, kind: str, message: str, url: str | None = None) -> None:
+        """A failure met while deciding on a request: a harvest_errors row, once per message."""
+        key = f"{kind}:{message.split(':')[0]}"
+        if key not in self._notes:
+            self._notes[key] = ErrorItem(self.centre.id, url, kind, message[:500])
+
+    def _drain(self):
+        for key, error in list(self._notes.items()):
+            if error is not None:
+                self._notes[key] = None  # said: never again this run
+                yield error
 
     def _records(self, reading: Reading):
         for record in reading.records:
@@ -223,6 +259,7 @@ class CentreSpider(Spider):
             if self.mode == "light" and link.role == "page" and not link.hint:
                 continue  # light mode follows what feeds and calendars announce, not menus
             yield from self._one_link(link)
+        yield from self._drain()
 
     def _settled(self, url: str) -> bool:
         """Light mode: a link that an earlier run fetched whole brings nothing new. The hourly
@@ -263,8 +300,19 @@ class CentreSpider(Spider):
         meta = request.meta
         url = canonicalize_url(request.url)
         role = meta.get("role")
+        if failure.check(OffOriginRequest):
+            yield ErrorItem(self.centre.id, request.url, "redirect",
+                            f"redirect to another site refused: {failure.value}"[:500])
+            return
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            return  # forbidden by robots.txt or filtered: not a failure of the site
+            message = str(failure.value)
+            if "max redirections" in message:
+                yield ErrorItem(self.centre.id, request.url, "redirect",
+                                f"redirect loop: more than {self.settings.getint('REDIRECT_MAX_TIMES')} "
+                                f"redirects ({role})")
+            elif "DOWNLOAD_MAXSIZE" in message or "max size" in message:
+                yield ErrorItem(self.centre.id, request.url, "size", message[:500])
+            return  # otherwise forbidden by robots.txt or filtered: not a failure of the site
         if failure.check(HttpError):
             status = failure.value.response.status
             if status in (404, 410) and self.state.known_item(url):
@@ -278,17 +326,33 @@ class CentreSpider(Spider):
                 yield self._feed_only_item(request)
             yield ErrorItem(self.centre.id, request.url, "http", f"HTTP {status} ({role})")
             return
+        if failure.check(DownloadCancelledError) and "max size" in str(failure.value):
+            yield ErrorItem(self.centre.id, request.url, "size",
+                            f"{role} larger than {meta.get('download_maxsize')} bytes: not read")
+            return
+        timed_out = failure.check(TxTimeoutError, TCPTimedOutError, DownloadTimeoutError)
+        yield from self._drain()
         if role == "probe":
             return
-        if failure.check(DNSLookupError):
+        if failure.check(DNSLookupError, CannotResolveHostError):
             kind, message = "network", "DNS lookup failed"
-        elif failure.check(TxTimeoutError, TCPTimedOutError):
+        elif timed_out:
             kind, message = "timeout", "request timed out"
         else:
             kind, message = "network", f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
         if meta.get("feed_entry") is not None:
             yield self._feed_only_item(request)
         yield ErrorItem(self.centre.id, request.url, kind, message)
+
+    def timed_out(self, url: str) -> None:
+        """One more attempt timed out (retries count: `TimeoutsMiddleware`). A site that lets
+        requests time out again and again is given up for this run: each further request would
+        cost the full timeout times the retries."""
+        self._timeouts += 1
+        if self._timeouts == self.context.limits.timeouts:
+            self._note("timeout", f"{self._timeouts} attempts timed out: the site is given up "
+                                  "for this run", url)
+            self.crawler.engine.close_spider(self, "gave_up")
 
     def _feed_only_item(self, request) -> PageItem:
         """When a feed entry's page cannot be fetched, the feed's own text still makes an item."""
