@@ -40,7 +40,8 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 from servers import (  # noqa: E402
-    Timer, WRK, fmt_ms, free_port, machine, replace_section, start_ours, tree_rss_mb, wrk,
+    Timer, WRK, fmt_ms, free_port, machine, replace_section, start_ours, stop_on_sigterm,
+    tree_rss_mb, wait_published, wrk,
 )
 
 RESULTS = ROOT / "docs" / "reliability.md"
@@ -114,6 +115,7 @@ def _ok(load: dict) -> bool:
 
 def scenario_load(db, seconds, abusers, env, name, expected) -> dict:
     server = start_ours(db, free_port(), env=env)
+    wait_published(server)
     sampler = MemorySampler(server.datasette_pid())
     sampler.start()
     started = time.monotonic()
@@ -148,6 +150,7 @@ def scenario_publication(db, seconds) -> dict:
     from portail.publish import default_publish_dir, publish
 
     server = start_ours(db, free_port())
+    wait_published(server)
     time.sleep(2)
     sampler = MemorySampler(server.datasette_pid())
     sampler.start()
@@ -224,6 +227,7 @@ def fuzz_paths(rng: random.Random, n: int) -> list[str]:
 
 def scenario_fuzz(db, n: int, env: dict, name: str) -> dict:
     server = start_ours(db, free_port(), env=env)
+    wait_published(server)
     sampler = MemorySampler(server.datasette_pid())
     sampler.start()
     started = time.monotonic()
@@ -306,6 +310,7 @@ def main(argv=None) -> int:
     parser.add_argument("--only", nargs="*", default=[],
                         help="charge, abus, abus-sql, publication, fuzz")
     args = parser.parse_args(argv)
+    stop_on_sigterm()
     if not WRK:
         print("abuse bench: wrk is not installed (apt-get install -y wrk)", file=sys.stderr)
         return 2

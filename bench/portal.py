@@ -30,7 +30,8 @@ sys.path.insert(0, str(HERE))
 
 from servers import (  # noqa: E402
     Timer, fmt_ms, free_port, machine, percentile, publication_lines, tree_peak_mb,
-    replace_section, spread, start_ours, start_plain, wrk, WRK,
+    replace_section, spread, start_ours, start_plain, stop_on_sigterm, wait_published, wrk,
+    WRK,
 )
 
 RESULTS = HERE / "RESULTS.md"
@@ -103,12 +104,14 @@ def run(db: Path, label: str, requests: int, warmup: int, repeats: int, wrk_seco
     print(f"{label}: starting crpv serve (publication included) and plain datasette…", flush=True)
     ours = start_ours(db, free_port())
     # The first publication is done before serving; with an earlier one there, serve starts
-    # at once and refreshes it beside: wait for that to finish before measuring.
-    deadline = time.monotonic() + 900
-    while not publication_lines(ours) and time.monotonic() < deadline:
-        time.sleep(1)
+    # at once and refreshes it beside if the harvest changed: wait for that before measuring.
+    wait_published(ours)
     time.sleep(2)
-    plain = start_plain(db, free_port())
+    try:
+        plain = start_plain(db, free_port())
+    except BaseException:
+        ours.stop()
+        raise
     try:
         queries = mix(db, plain.db_name)
         runs = []
@@ -234,6 +237,7 @@ def main(argv=None) -> int:
     parser.add_argument("--wrk-seconds", type=int, default=30)
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    stop_on_sigterm()
     if not args.db.is_file():
         print(f"portal bench: {args.db}: no such database (make one with bench/scale.py)",
               file=sys.stderr)

@@ -108,6 +108,23 @@ def publication_lines(server: Server) -> list[str]:
     return [line for line in text.splitlines() if line.startswith("Publication :")]
 
 
+def wait_published(server: Server, timeout: float = 900) -> None:
+    """Until `crpv serve` has published (or found its publication up to date)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = server.log.read_text(errors="replace") if server.log else ""
+        if "Publication :" in text or "Publication en place, à jour." in text:
+            return
+        time.sleep(0.5)
+
+
+def stop_on_sigterm() -> None:
+    """A SIGTERM ends the benchmark through its `finally` blocks (servers stopped)."""
+    def handler(signum, frame):
+        raise SystemExit(f"signal {signum}")
+    signal.signal(signal.SIGTERM, handler)
+
+
 class Timer:
     """Sequential GETs over one keep-alive connection; (seconds, status) per request."""
 

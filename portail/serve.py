@@ -121,6 +121,9 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
     if ready:  # an earlier publication is there: serve it now, refresh it beside if needed
         if published_signature(publish_dir) != source:
             changed_at = float("-inf")
+            print("Publication en place ; mise à jour en cours.", flush=True)
+        else:
+            print("Publication en place, à jour.", flush=True)
     else:
         published = _publish_logged(db_path, publish_dir)
         source = published_signature(publish_dir) or source  # its own writes are not news
