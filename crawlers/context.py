@@ -65,6 +65,7 @@ class CentreContext:
     # Occurrences an iCalendar export gave for an event page, by the page's canonical URL:
     # the page reader attaches them to the page's item.
     calendars: dict[str, list] = field(default_factory=dict)
+    observed: int = 0  # pages of this run that taught the template
 
     @property
     def id(self) -> str:

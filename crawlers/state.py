@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 import sqlite_utils
 
 from normalize.template import SiteTemplate
+from pipelines.db import update_row, upsert_row
 from normalize.urls import canonicalize_url
 
 # A CMS probe that answered 404 is not asked again for this long.
@@ -88,7 +89,8 @@ class HarvestState:
             if status != 200:
                 row["links"] = None
         self.fetches[url] = row
-        self.db["fetch_state"].upsert(row, pk="url", alter=False)
+        with self.db.conn:  # at once: other harvest processes write this file too
+            upsert_row(self.db, "fetch_state", row, "url")
 
     def is_unchanged(self, url: str, body: bytes) -> bool:
         """True when a full download returned the same bytes as last time (no validators)."""
@@ -101,14 +103,19 @@ class HarvestState:
         if row is None:
             return
         row["links"] = json.dumps(links, ensure_ascii=False, separators=(",", ":"))
-        self.db["fetch_state"].update(url, {"links": row["links"]})
+        with self.db.conn:
+            update_row(self.db, "fetch_state", "url", url, {"links": row["links"]})
 
     def mark_complete(self, url: str) -> None:
         """What the response at `url` held is stored: its validators may now be used."""
         row = self.fetches.get(url)
         if row is not None and row.get("complete") == 0:
             row["complete"] = 1
-            self.db["fetch_state"].update(url, {"complete": 1})
+            if self.db.conn.in_transaction:  # the store's: with the item it vouches for
+                update_row(self.db, "fetch_state", "url", url, {"complete": 1})
+            else:
+                with self.db.conn:
+                    update_row(self.db, "fetch_state", "url", url, {"complete": 1})
 
     def links_of(self, url: str) -> list[dict] | None:
         row = self.fetches.get(url)
@@ -122,7 +129,8 @@ class HarvestState:
         row.update(status=status, checked_at=utc_now(), etag=None, last_modified=None,
                    links=json.dumps([{"url": target, "role": "redirect"}]))
         self.fetches[url] = row
-        self.db["fetch_state"].upsert(row, pk="url", alter=False)
+        with self.db.conn:
+            upsert_row(self.db, "fetch_state", row, "url")
 
     def sitemap_lastmod(self, url: str) -> str | None:
         return (self.fetches.get(url) or {}).get("sitemap_lastmod")
@@ -131,8 +139,9 @@ class HarvestState:
         """The lastmod a sitemap announces for `url`, compared at the next reading."""
         row = self.fetches.setdefault(url, {"url": url, "centre_id": self.centre_id})
         row["sitemap_lastmod"] = lastmod
-        self.db["fetch_state"].upsert({"url": url, "centre_id": self.centre_id,
-                                       "sitemap_lastmod": lastmod}, pk="url", alter=False)
+        with self.db.conn:
+            upsert_row(self.db, "fetch_state", {"url": url, "centre_id": self.centre_id,
+                                                "sitemap_lastmod": lastmod}, "url")
 
     def save_template(self, template: SiteTemplate) -> None:
         """The site template learned so far, for the next harvest (whose unchanged pages

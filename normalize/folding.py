@@ -25,6 +25,8 @@ def strip_accents(text: str, ligatures: bool = True) -> str:
     """`text` without combining marks ("Évry-Courcouronnes" → "Evry-Courcouronnes"); œ and æ
     spelled out unless `ligatures` is False (the FTS tokenizer keeps them as letters)."""
     text = text or ""
+    if text.isascii():
+        return text  # nothing to fold (most URLs, most English, many French lines)
     if ligatures:
         text = text.translate(_LIGATURES)
     return unicodedata.normalize("NFKD", text).translate(_combining_marks())

@@ -76,16 +76,20 @@ def _page(url: str) -> str:
         return url
 
 
-def _card_links(el, text: str, base: str) -> frozenset:
+def _card_links(el, text: str, base: str, sizes: dict) -> frozenset:
     """Targets of the small card around `el` (itself, then up to three ancestors): the
     page a teaser stands for. Empty when the nearest linked container is a menu or holds
-    much more than the block (the page's layout, not a card)."""
+    much more than the block (the page's layout, not a card). `sizes` remembers text lengths
+    already measured in this page."""
     node = el
     limit = 4 * len(text) + 300
     for _ in range(4):
         if node is None or not isinstance(node.tag, str) or node.tag in ("body", "html"):
             return frozenset()
-        if len(" ".join("".join(node.itertext()).split())) > limit:
+        size = sizes.get(node)
+        if size is None:
+            size = sizes[node] = len(" ".join("".join(node.itertext()).split()))
+        if size > limit:
             return frozenset()
         hrefs = {_join(base, a.get("href")) for a in node.iter("a") if (a.get("href") or "").strip()}
         hrefs.discard(None)
@@ -107,6 +111,7 @@ def page_blocks(root, base_url: str = "") -> list[Block]:
     linked = [0]
     owner = [root]
     lines_done = [0]
+    sizes: dict = {}
 
     def add(text: str, slot: tuple) -> None:
         if pieces and glued(pieces[-1], text):
@@ -121,7 +126,7 @@ def page_blocks(root, base_url: str = "") -> list[Block]:
             if key:
                 own = frozenset(filter(None, (_join(base_url, h) for h in hrefs)))
                 card = own if 0 < len(own) <= _MAX_CARD_LINKS else (
-                    frozenset() if own else _card_links(owner[0], text, base_url))
+                    frozenset() if own else _card_links(owner[0], text, base_url, sizes))
                 blocks.append(Block(key, text, owner[0], card, linked[0],
                                     tuple(slots), tuple(inlines)))
         pieces.clear()

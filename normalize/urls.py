@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 __all__ = [
@@ -190,6 +191,13 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     url = (url or "").strip()
     if base:
         url = urljoin(base, url)
+    return _canonical(url)
+
+
+@lru_cache(maxsize=200_000)
+def _canonical(url: str) -> str:
+    """Menus and listings repeat the same links on every page: each spelling is worked out
+    once per process."""
     split = urlsplit(url)
     scheme = split.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not split.netloc:

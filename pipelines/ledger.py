@@ -6,6 +6,7 @@ import json
 import os
 
 from crawlers.state import utc_now
+from pipelines.db import insert_row
 
 # Scrapy finish reasons → run status. A run cut short never marks anything gone.
 # A run cut by a budget (the page cap) is "truncated": it read what it could and concludes
@@ -34,10 +35,10 @@ class RunLedger:
 
     def error(self, url: str | None, kind: str, message: str) -> None:
         self.counts["failed"] += 1
-        self.db["harvest_errors"].insert({
+        insert_row(self.db, "harvest_errors", {
             "run_id": self.run_id, "centre_id": self.centre_id, "url": url, "kind": kind,
             "message": message[:2000], "occurred_at": utc_now(),
-        }, alter=False)
+        })
 
     def observe(self, record) -> None:
         """Per-field fill rates, compared run to run to spot a site redesign."""

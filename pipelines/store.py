@@ -10,7 +10,7 @@ from scrapy import signals
 
 from crawlers.items import ErrorItem, GoneItem, SeenItem, UnchangedDocumentItem
 from crawlers.state import utc_now
-from pipelines.db import shared_database
+from pipelines.db import insert_row, insert_rows, shared_database, update_row, upsert_row
 from pipelines.ledger import RunLedger
 from pipelines.normalize import AttachedDocument, CalendarSessions, Record, document_id
 
@@ -119,11 +119,10 @@ class StorePipeline:
     def _store_record(self, record: Record) -> None:
         row = record.item
         now = utc_now()
-        table = self.db["items"]
         existing = self._existing(row)
         if existing is None:
             row.update(first_seen_at=now, last_seen_at=now, status="active", gone_since=None)
-            table.insert(row, alter=False)
+            insert_row(self.db, "items", row)
             self._count(row["id"], "new")
         else:
             row["id"] = existing["id"]  # an alias (old URL) keeps the item's identity
@@ -136,11 +135,12 @@ class StorePipeline:
             if changed and first_time_this_run:
                 self._keep_version(existing, row, now)
             if changed or existing["status"] != "active":
-                table.update(existing["id"], row, alter=False)
+                update_row(self.db, "items", "id", existing["id"], row)
                 self._count(row["id"], "updated")
             else:
-                table.update(existing["id"], {"last_seen_at": now, "fetched_at": row["fetched_at"],
-                                              "source_url": row["source_url"]})
+                update_row(self.db, "items", "id", existing["id"],
+                           {"last_seen_at": now, "fetched_at": row["fetched_at"],
+                            "source_url": row["source_url"]})
                 self._count(row["id"], "unchanged")
         self.written.add(row["id"])
         self._complete([row["url"], *record.aliases, *(d["file_url"] for d in record.documents)])
@@ -176,30 +176,28 @@ class StorePipeline:
     def _store_children(self, ident: str, record: Record, rewrite: bool) -> None:
         """Aliases always; sessions, documents and themes only when the item changed."""
         now = utc_now()
-        urls = self.db["item_urls"]
-        for url in [record.item["url"], *record.aliases]:
-            if not list(self.db.query("select 1 from item_urls where url = ?", [url])):
-                urls.insert({"url": url, "item_id": ident, "first_seen_at": now}, alter=False)
+        insert_rows(self.db, "item_urls", [{"url": url, "item_id": ident, "first_seen_at": now}
+                                           for url in [record.item["url"], *record.aliases]],
+                    conflict="ignore")
         if not rewrite:
             return
         self.db.execute("delete from events where item_id = ?", [ident])
         if record.events:
             for event in record.events:
                 event["item_id"] = ident
-            self.db["events"].upsert_all(record.events, pk="id", alter=False)
+            for event in record.events:
+                insert_row(self.db, "events", event, conflict="replace")
         for document in record.documents:
-            self.db["documents"].upsert(document, pk="id", alter=False)
+            upsert_row(self.db, "documents", document, "id")
         self.db.execute("delete from item_themes where item_id = ?", [ident])
         if record.themes:
-            self.db["item_themes"].insert_all(
-                [{"item_id": ident, "theme_id": t.theme_id, "method": t.method, "score": t.score}
-                 for t in record.themes],
-                pk=("item_id", "theme_id"), replace=True, alter=False,
-            )
+            insert_rows(self.db, "item_themes",
+                        [{"item_id": ident, "theme_id": t.theme_id, "method": t.method, "score": t.score}
+                         for t in record.themes], conflict="replace")
 
     def _keep_version(self, old: dict, new: dict, now: str) -> None:
         changed = [f for f in VERSIONED if old.get(f) != new.get(f)]
-        self.db["item_versions"].insert({
+        insert_row(self.db, "item_versions", {
             "item_id": old["id"],
             "changed_at": now,
             "valid_from": old.get("fetched_at") or old.get("first_seen_at"),
@@ -207,7 +205,7 @@ class StorePipeline:
             "previous": json.dumps({f: old.get(f) for f in changed}, ensure_ascii=False),
             "previous_hash": old["content_hash"],
             "content_hash": new["content_hash"],
-        }, alter=False)
+        })
 
     def _attach_unchanged(self, item: UnchangedDocumentItem) -> None:
         """A page links a file that answered 304: copy the row stored for that file (under
@@ -223,7 +221,7 @@ class StorePipeline:
             "where d.file_url = ? and i.centre_id = ? order by d.id limit 1",
             [item.file_url, item.centre_id]))
         if stored:
-            self.db["documents"].insert({**stored[0], "id": ident, "item_id": parent["id"]}, alter=False)
+            insert_row(self.db, "documents", {**stored[0], "id": ident, "item_id": parent["id"]})
 
     def _store_sessions(self, sessions: CalendarSessions) -> None:
         """A calendar's sessions for an item stored before: they replace the item's own when
@@ -240,9 +238,10 @@ class StorePipeline:
         for event in sessions.events:
             event["item_id"] = row["id"]
             event["id"] = f"{row['id']}/{event['starts_at']}"
-        self.db["events"].upsert_all(sessions.events, pk="id", alter=False)
+        for event in sessions.events:
+            insert_row(self.db, "events", event, conflict="replace")
         if row["kind"] != "event":
-            self.db["items"].update(row["id"], {"kind": "event"})
+            update_row(self.db, "items", "id", row["id"], {"kind": "event"})
 
     def _complete(self, urls) -> None:
         """The downloads these URLs stand for are stored, in the same transaction: their
@@ -257,7 +256,7 @@ class StorePipeline:
             self.ledger.error(attached.document["file_url"], "pdf",
                               f"document linked from a page that was not stored ({attached.parent_url})")
             return
-        self.db["documents"].upsert(attached.document, pk="id", alter=False)
+        upsert_row(self.db, "documents", attached.document, "id")
         self._complete([attached.document["file_url"]])
         if attached.error:
             self.ledger.error(attached.document["file_url"], "pdf", attached.error)
@@ -268,13 +267,14 @@ class StorePipeline:
         if row is None:
             return
         self._count(row["id"], "unchanged")
-        self.db["items"].update(row["id"], {"last_seen_at": now, "status": "active", "gone_since": None})
+        update_row(self.db, "items", "id", row["id"], {"last_seen_at": now, "status": "active",
+                                                        "gone_since": None})
 
     def _mark_gone(self, gone: GoneItem) -> None:
         row = self._item_by_url(gone.url)
         if row is None or row["status"] == "gone":
             return
-        self.db["items"].update(row["id"], {"status": "gone", "gone_since": utc_now()})
+        update_row(self.db, "items", "id", row["id"], {"status": "gone", "gone_since": utc_now()})
         self.ledger.count("gone")
 
     def _item_by_url(self, url: str) -> dict | None:

@@ -19,6 +19,7 @@ from normalize.urls import canonicalize_url, is_document_url
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
               "application/feed+json", "text/xml", "application/xml")
 _SKIPPED_SCHEMES = ("#", "mailto:", "tel:", "javascript:", "data:")
+LEARN_FROM_PAGES = 300  # pages of one run that teach the site template
 
 
 def read(response, context) -> Reading:
@@ -31,11 +32,15 @@ def read(response, context) -> Reading:
     try:
         doc = parse_page(html)
         body = doc.find("body")
-        # Every page teaches the template first, so that judging it leaves itself out; it is
-        # known there by the canonical address it declares, as `extract_page` names it.
-        context.template.observe(canonical_url(doc, response.url),
-                                 page_blocks(body if body is not None else doc, url),
-                                 home=role == "home")
+        # A page teaches the template first, so that judging it leaves itself out; it is
+        # known there by the canonical address it declares, as `extract_page` names it. A
+        # template is learned from a few hundred pages: beyond, reading every page's lines
+        # again would cost time and teach nothing.
+        if context.observed < LEARN_FROM_PAGES or role == "home":
+            context.observed += 1
+            context.template.observe(canonical_url(doc, response.url),
+                                     page_blocks(body if body is not None else doc, url),
+                                     home=role == "home")
         facts = extract_page(html, response.url, context.page_context(), doc=doc)
     except Exception as exc:  # noqa: BLE001 - a hostile page must not stop the harvest
         reading.records.append(ErrorItem(context.id, response.url, "parse",
