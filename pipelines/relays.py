@@ -17,6 +17,7 @@ from normalize.relays import (RelayItem, Signature, band_keys, can_join, estimat
 RELAYS_VERSION = "2"  # 1 was SimHash with union-find (it chained unrelated items)
 DOCUMENT_TEXT_CHARS = 20_000  # a PDF's opening is enough to recognise it
 BATCH = 500
+COMMIT_EVERY = 5000  # items per transaction
 # A band key that hundreds of items share stands for a sentence the sites all print (a
 # standard disclaimer, a programme's boilerplate): it says nothing about relays.
 HOT_KEY = 200
@@ -34,35 +35,40 @@ class RelayStats:
 
 
 def update_relays(db, rebuild: bool = False) -> RelayStats:
-    """Bring signatures and groups up to date with the items table (one transaction)."""
-    with db.conn:
-        return _update(db, rebuild)
-
-
-def _update(db, rebuild: bool) -> RelayStats:
+    """Bring signatures and groups up to date with the items table. The work is committed in
+    slices (a rebuild of a million items must not grow one transaction to gigabytes); the
+    method's version is written last, so an interrupted rebuild starts again next time."""
     stats = RelayStats()
     version = next(db.query("select value from meta where key = 'relays_version'"), {}).get("value")
-    if rebuild or version != RELAYS_VERSION:
-        stats.rebuilt = True
-        db.execute("delete from item_bands")
-        db.execute("delete from item_signatures")
-        db.execute("update items set cluster_id = null where cluster_id is not null")
-    run = _Run(db)
-    run.forget_inactive()
+    with db.conn:
+        if rebuild or version != RELAYS_VERSION:
+            stats.rebuilt = True
+            db.execute("delete from meta where key = 'relays_version'")
+            db.execute("delete from item_bands")
+            db.execute("delete from item_signatures")
+            db.execute("update items set cluster_id = null where cluster_id is not null")
+        run = _Run(db)
+        run.forget_inactive()
+        run.save()
     changed = [r[0] for r in db.execute(
         "select i.id from items i left join item_signatures s on s.item_id = i.id "
         "where i.status = 'active' and (s.item_id is null or s.content_hash is not i.content_hash) "
         "order by coalesce(i.published_at, i.first_seen_at), i.id")]
-    for start in range(0, len(changed), BATCH):
-        _store_signatures(db, changed[start:start + BATCH])
+    for start in range(0, len(changed), COMMIT_EVERY):
+        with db.conn:
+            for first in range(start, min(start + COMMIT_EVERY, len(changed)), BATCH):
+                _store_signatures(db, changed[first:min(first + BATCH, start + COMMIT_EVERY)])
     stats.read = len(changed)
-    for ident in changed:
-        run.regroup(ident)
-    run.save()
-    stats.groups, stats.grouped = db.execute(
-        "select count(distinct cluster_id), count(cluster_id) from items where cluster_id is not null"
-    ).fetchone()
-    db["meta"].upsert({"key": "relays_version", "value": RELAYS_VERSION}, pk="key")
+    for start in range(0, len(changed), COMMIT_EVERY):
+        with db.conn:
+            for ident in changed[start:start + COMMIT_EVERY]:
+                run.regroup(ident)
+            run.save()
+    with db.conn:
+        stats.groups, stats.grouped = db.execute(
+            "select count(distinct cluster_id), count(cluster_id) from items "
+            "where cluster_id is not null").fetchone()
+        db["meta"].upsert({"key": "relays_version", "value": RELAYS_VERSION}, pk="key")
     return stats
 
 
@@ -131,6 +137,7 @@ class _Run:
             self.group_of[ident] = group
             self.members.setdefault(group, set()).add(ident)
         self.touched: set[str] = set()
+        self.key_sizes: dict[int, int] = {}  # band key → items sharing it (this run)
         self.items: dict[str, RelayItem] = {}
         self.texts: dict[str, set] = {}
 
@@ -169,16 +176,26 @@ class _Run:
             cache.pop(next(iter(cache)))
         cache[key] = value
 
+    def _cold(self, keys: list[int]) -> list[int]:
+        """The keys shared by at most HOT_KEY items (each key counted once per run)."""
+        unknown = [k for k in keys if k not in self.key_sizes]
+        if unknown:
+            for key, size in self.db.execute(
+                    f"select key, count(*) from item_bands where key in ({','.join('?' * len(unknown))}) "
+                    "group by key", unknown):
+                self.key_sizes[key] = size
+        return [k for k in keys if self.key_sizes.get(k, 0) <= HOT_KEY]
+
     def candidates(self, ident: str) -> set[str]:
         """Items that may publish the same thing: shared LSH keys, event key or file."""
-        bands = self.db.execute(
-            "select b2.item_id, count(*) as shared from item_bands b1 "
-            "join item_bands b2 on b2.key = b1.key "
-            "where b1.item_id = ? and b2.item_id != ? "
-            f"and (select count(*) from item_bands b3 where b3.key = b1.key) <= {HOT_KEY} "
-            f"group by b2.item_id order by shared desc, b2.item_id limit {MAX_CANDIDATES}",
-            [ident, ident])
-        found = {r[0] for r in bands}
+        keys = self._cold([r[0] for r in self.db.execute(
+            "select key from item_bands where item_id = ?", [ident])])
+        found: set[str] = set()
+        if keys:
+            found = {r[0] for r in self.db.execute(
+                f"select item_id, count(*) as shared from item_bands where key in "
+                f"({','.join('?' * len(keys))}) and item_id != ? group by item_id "
+                f"order by shared desc, item_id limit {MAX_CANDIDATES}", [*keys, ident])}
         others = self.db.execute(
             "select s2.item_id from item_signatures s1 join item_signatures s2 "
             "on s2.event_key = s1.event_key where s1.item_id = ? and s1.event_key is not null "
@@ -256,8 +273,10 @@ class _Run:
             self.join(partner.id, group)
 
     def save(self) -> None:
+        """Write the groups of the items placed since the last save."""
         rows = [(self.group_of.get(ident), ident) for ident in sorted(self.touched)]
         self.db.conn.executemany("update items set cluster_id = ? where id = ?", rows)
+        self.touched.clear()
 
 
 def _closeness(item: RelayItem, members: list[RelayItem]) -> float:
