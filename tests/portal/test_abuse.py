@@ -320,6 +320,7 @@ def test_scan_slots_are_shared_by_worker_processes(tmp_path):
     """Two workers (two admissions on the same lock files): one scan at a time between them,
     and a slot rests as long as its request ran."""
     import asyncio
+    import concurrent.futures
 
     import portail_securite
 
@@ -338,5 +339,7 @@ def test_scan_slots_are_shared_by_worker_processes(tmp_path):
         second.release(again)
         assert await first.acquire() == 0
 
-    asyncio.run(scenario())
+    # A thread of its own: a session-wide browser may already run an event loop in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result(10)
     assert (first.refused, second.refused) == (0, 2)
