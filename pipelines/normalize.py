@@ -16,6 +16,7 @@ from crawlers.items import CalendarItem, DocumentItem, PageItem
 from normalize.dates import EventTime, parse_event_dates, parse_jsonld_datetime, parse_published, to_utc
 from normalize.dedup import fingerprint, item_id
 from normalize.documents import read_pdf
+from normalize.event_types import event_type
 from normalize.folding import fold_key
 from normalize.html import html_to_text, sanitize_html
 from normalize.page import is_date_line, without_stamp
@@ -194,6 +195,7 @@ def event_rows(raw: PageItem, tz: str, published: str | None, today: date | None
     if not sessions and date_text:
         reference = date.fromisoformat(published[:10]) if published else today
         sessions = [(t, tz) for t in parse_event_dates(date_text, tz, reference)]
+    kind_of_event = _event_type(raw) if sessions else None
     rows = []
     for when, zone in sessions:
         if not when.all_day and when.ends_at == when.starts_at:
@@ -206,9 +208,22 @@ def event_rows(raw: PageItem, tz: str, published: str | None, today: date | None
             "all_day": int(when.all_day),
             "timezone": zone,
             "starts_at_utc": when.starts_at if when.all_day else to_utc(when.starts_at),
+            "event_type": kind_of_event,
             **place,
         })
     return list({row["id"]: row for row in rows}.values())
+
+
+def _event_type(raw: PageItem) -> str | None:
+    """The event's type from the publisher's categories, the title, the page text."""
+    facts, entry = raw.facts, raw.feed_entry
+    categories = [c for occ in raw.calendar_events for c in (getattr(occ, "categories", None) or [])]
+    categories += list(getattr(facts, "categories", None) or []) + list(getattr(entry, "categories", None) or [])
+    title = getattr(facts, "title", None) or getattr(entry, "title", None) or next(
+        (occ.summary for occ in raw.calendar_events if getattr(occ, "summary", None)), None)
+    text = getattr(facts, "body_text", None) or next(
+        (occ.description for occ in raw.calendar_events if getattr(occ, "description", None)), None)
+    return event_type(_plain(title) if title else None, categories, text)
 
 
 _HOUR = re.compile(r"\d\s*h|\d:\d{2}", re.IGNORECASE)
