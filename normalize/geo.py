@@ -1,133 +1,159 @@
-"""French administrative geography: postcode → département → région, and a few cities.
+"""French administrative geography from the official data shipped in `data/geo/`.
 
-Tables are data kept in code (no I/O): the 101 départements with their 2016 région, the
-overseas collectivities, and the main cities (préfectures and cities where the centres
-hold events) for places written without a postcode ("Sélestat", "Poitiers").
+The communes (INSEE codes, postcodes, population, coordinates), départements and régions of
+France, overseas included, come from `@etalab/decoupage-administratif` (the Code officiel
+géographique, Licence Ouverte) and GeoNames (coordinates, CC BY 4.0): see
+`data/geo/README.md` and the script beside it that rebuilds the files. Read once, lazily.
+
+The old helpers keep their API (event places use them): postcode → département → région,
+a département's name and label, the département of a city named without postcode.
 """
 
 from __future__ import annotations
+
+import csv
+import gzip
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from normalize.folding import fold_words
 
 __all__ = [
     "DEPARTEMENTS",
+    "Commune",
+    "Departement",
+    "Geography",
+    "geography",
     "departement_of",
     "departement_name",
     "departement_label",
     "region_of",
+    "region_name",
     "city_departement",
     "city_of_postcode",
     "departement_by_name",
 ]
 
-_REGIONS = {
-    "Auvergne-Rhône-Alpes": "01 03 07 15 26 38 42 43 63 69 73 74",
-    "Bourgogne-Franche-Comté": "21 25 39 58 70 71 89 90",
-    "Bretagne": "22 29 35 56",
-    "Centre-Val de Loire": "18 28 36 37 41 45",
-    "Corse": "2A 2B",
-    "Grand Est": "08 10 51 52 54 55 57 67 68 88",
-    "Hauts-de-France": "02 59 60 62 80",
-    "Île-de-France": "75 77 78 91 92 93 94 95",
-    "Normandie": "14 27 50 61 76",
-    "Nouvelle-Aquitaine": "16 17 19 23 24 33 40 47 64 79 86 87",
-    "Occitanie": "09 11 12 30 31 32 34 46 48 65 66 81 82",
-    "Pays de la Loire": "44 49 53 72 85",
-    "Provence-Alpes-Côte d'Azur": "04 05 06 13 83 84",
-    "Guadeloupe": "971",
-    "Martinique": "972",
-    "Guyane": "973",
-    "La Réunion": "974",
-    "Mayotte": "976",
-}
-_REGION_OF = {code: region for region, codes in _REGIONS.items() for code in codes.split()}
-
-DEPARTEMENTS: dict[str, str] = {
-    "01": "Ain", "02": "Aisne", "03": "Allier", "04": "Alpes-de-Haute-Provence",
-    "05": "Hautes-Alpes", "06": "Alpes-Maritimes", "07": "Ardèche", "08": "Ardennes",
-    "09": "Ariège", "10": "Aube", "11": "Aude", "12": "Aveyron", "13": "Bouches-du-Rhône",
-    "14": "Calvados", "15": "Cantal", "16": "Charente", "17": "Charente-Maritime",
-    "18": "Cher", "19": "Corrèze", "2A": "Corse-du-Sud", "2B": "Haute-Corse",
-    "21": "Côte-d'Or", "22": "Côtes-d'Armor", "23": "Creuse", "24": "Dordogne",
-    "25": "Doubs", "26": "Drôme", "27": "Eure", "28": "Eure-et-Loir", "29": "Finistère",
-    "30": "Gard", "31": "Haute-Garonne", "32": "Gers", "33": "Gironde", "34": "Hérault",
-    "35": "Ille-et-Vilaine", "36": "Indre", "37": "Indre-et-Loire", "38": "Isère",
-    "39": "Jura", "40": "Landes", "41": "Loir-et-Cher", "42": "Loire", "43": "Haute-Loire",
-    "44": "Loire-Atlantique", "45": "Loiret", "46": "Lot", "47": "Lot-et-Garonne",
-    "48": "Lozère", "49": "Maine-et-Loire", "50": "Manche", "51": "Marne",
-    "52": "Haute-Marne", "53": "Mayenne", "54": "Meurthe-et-Moselle", "55": "Meuse",
-    "56": "Morbihan", "57": "Moselle", "58": "Nièvre", "59": "Nord", "60": "Oise",
-    "61": "Orne", "62": "Pas-de-Calais", "63": "Puy-de-Dôme", "64": "Pyrénées-Atlantiques",
-    "65": "Hautes-Pyrénées", "66": "Pyrénées-Orientales", "67": "Bas-Rhin", "68": "Haut-Rhin",
-    "69": "Rhône", "70": "Haute-Saône", "71": "Saône-et-Loire", "72": "Sarthe",
-    "73": "Savoie", "74": "Haute-Savoie", "75": "Paris", "76": "Seine-Maritime",
-    "77": "Seine-et-Marne", "78": "Yvelines", "79": "Deux-Sèvres", "80": "Somme",
-    "81": "Tarn", "82": "Tarn-et-Garonne", "83": "Var", "84": "Vaucluse", "85": "Vendée",
-    "86": "Vienne", "87": "Haute-Vienne", "88": "Vosges", "89": "Yonne",
-    "90": "Territoire de Belfort", "91": "Essonne", "92": "Hauts-de-Seine",
-    "93": "Seine-Saint-Denis", "94": "Val-de-Marne", "95": "Val-d'Oise",
-    "971": "Guadeloupe", "972": "Martinique", "973": "Guyane", "974": "La Réunion",
-    "975": "Saint-Pierre-et-Miquelon", "976": "Mayotte", "977": "Saint-Barthélemy",
-    "978": "Saint-Martin", "986": "Wallis-et-Futuna", "987": "Polynésie française",
-    "988": "Nouvelle-Calédonie",
-}
-
-# Cities written without a postcode. Ambiguous names (Saint-Denis 93/974, Saint-Pierre,
-# Saint-Paul...) are left out on purpose: a wrong département is worse than none.
-_CITIES = {
-    "01": "Bourg-en-Bresse", "02": "Laon|Saint-Quentin|Soissons", "03": "Moulins|Montluçon|Vichy",
-    "04": "Digne-les-Bains|Manosque", "05": "Gap|Briançon", "06": "Nice|Cannes|Antibes|Grasse",
-    "07": "Privas|Annonay|Aubenas", "08": "Charleville-Mézières|Sedan", "09": "Foix|Pamiers",
-    "10": "Troyes", "11": "Carcassonne|Narbonne", "12": "Rodez|Millau|Decazeville",
-    "13": "Marseille|Aix-en-Provence|Arles|Martigues|Aubagne|Istres|Salon-de-Provence|Vitrolles",
-    "14": "Caen|Lisieux|Hérouville-Saint-Clair", "15": "Aurillac", "16": "Angoulême|Cognac",
-    "17": "La Rochelle|Saintes|Rochefort|Royan", "18": "Bourges|Vierzon", "19": "Tulle|Brive-la-Gaillarde",
-    "2A": "Ajaccio|Porto-Vecchio", "2B": "Bastia|Corte", "21": "Dijon|Chenôve|Beaune",
-    "22": "Saint-Brieuc|Lannion|Dinan", "23": "Guéret", "24": "Périgueux|Bergerac",
-    "25": "Besançon|Montbéliard|Audincourt|Pontarlier", "26": "Valence|Montélimar|Romans-sur-Isère",
-    "27": "Évreux|Vernon|Louviers", "28": "Chartres|Dreux", "29": "Quimper|Brest|Morlaix",
-    "30": "Nîmes|Alès|Bagnols-sur-Cèze", "31": "Toulouse|Colomiers|Muret|Blagnac",
-    "32": "Auch", "33": "Bordeaux|Pessac|Mérignac|Lormont|Cenon|Floirac|Bègles|Libourne",
-    "34": "Montpellier|Béziers|Sète|Lunel|Lodève", "35": "Rennes|Saint-Malo|Fougères|Vitré",
-    "36": "Châteauroux|Issoudun", "37": "Tours|Joué-lès-Tours|Amboise|Chinon",
-    "38": "Grenoble|Échirolles|Vienne|Bourgoin-Jallieu|Saint-Martin-d'Hères",
-    "39": "Lons-le-Saunier|Dole", "40": "Mont-de-Marsan|Dax", "41": "Blois|Vendôme|Romorantin-Lanthenay",
-    "42": "Saint-Étienne|Roanne|Firminy", "43": "Le Puy-en-Velay", "44": "Nantes|Saint-Nazaire|Rezé|Saint-Herblain",
-    "45": "Orléans|Montargis|Fleury-les-Aubrais", "46": "Cahors|Figeac", "47": "Agen|Villeneuve-sur-Lot|Marmande",
-    "48": "Mende", "49": "Angers|Cholet|Saumur", "50": "Saint-Lô|Cherbourg-en-Cotentin|Coutances",
-    "51": "Châlons-en-Champagne|Reims|Épernay", "52": "Chaumont|Saint-Dizier", "53": "Laval",
-    "54": "Nancy|Lunéville|Vandœuvre-lès-Nancy", "55": "Bar-le-Duc|Verdun",
-    "56": "Vannes|Lorient|Lanester", "57": "Metz|Thionville|Forbach|Sarreguemines",
-    "58": "Nevers", "59": "Lille|Roubaix|Tourcoing|Dunkerque|Valenciennes|Maubeuge|Douai|Villeneuve-d'Ascq|Cambrai|Wattrelos|Denain",
-    "60": "Beauvais|Compiègne|Creil|Nogent-sur-Oise", "61": "Alençon|Argentan|Flers",
-    "62": "Arras|Calais|Boulogne-sur-Mer|Lens|Liévin|Béthune|Hénin-Beaumont",
-    "63": "Clermont-Ferrand|Thiers|Issoire", "64": "Pau|Bayonne|Biarritz",
-    "65": "Tarbes|Lourdes", "66": "Perpignan", "67": "Strasbourg|Sélestat|Haguenau|Schiltigheim|Illkirch-Graffenstaden|Saverne",
-    "68": "Colmar|Mulhouse", "69": "Lyon|Villeurbanne|Vénissieux|Vaulx-en-Velin|Bron|Rillieux-la-Pape",
-    "70": "Vesoul", "71": "Mâcon|Chalon-sur-Saône|Le Creusot|Montceau-les-Mines",
-    "72": "Le Mans", "73": "Chambéry|Aix-les-Bains", "74": "Annecy|Annemasse",
-    "75": "Paris", "76": "Rouen|Le Havre|Dieppe|Elbeuf", "77": "Melun|Meaux|Chelles",
-    "78": "Versailles|Les Mureaux|Mantes-la-Jolie|Trappes|Sartrouville|Poissy",
-    "79": "Niort|Bressuire", "80": "Amiens|Abbeville", "81": "Albi|Castres",
-    "82": "Montauban", "83": "Toulon|Fréjus|Draguignan|La Seyne-sur-Mer|Hyères",
-    "84": "Avignon|Carpentras|Orange|Cavaillon", "85": "La Roche-sur-Yon|Les Sables-d'Olonne",
-    "86": "Poitiers|Châtellerault", "87": "Limoges", "88": "Épinal|Saint-Dié-des-Vosges",
-    "89": "Auxerre|Sens", "90": "Belfort", "91": "Évry|Évry-Courcouronnes|Grigny|Corbeil-Essonnes|Massy|Les Ulis",
-    "92": "Nanterre|Gennevilliers|Colombes|Boulogne-Billancourt",
-    "93": "Bobigny|Aubervilliers|Montreuil|Saint-Ouen|Clichy-sous-Bois|Sevran|Bondy|Pantin|La Courneuve",
-    "94": "Créteil|Vitry-sur-Seine|Champigny-sur-Marne|Ivry-sur-Seine",
-    "95": "Cergy|Pontoise|Argenteuil|Sarcelles|Garges-lès-Gonesse|Villiers-le-Bel",
-    "971": "Basse-Terre|Pointe-à-Pitre|Les Abymes|Baie-Mahault", "972": "Fort-de-France|Le Lamentin|Schœlcher",
-    "973": "Cayenne|Kourou|Saint-Laurent-du-Maroni|Matoury", "974": "Le Port|Le Tampon|Saint-André",
-    "976": "Mamoudzou|Dzaoudzi|Koungou",
-}
+GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
+# Départements (and collectivités) the portal names: every one with inhabitants (the TAAF and
+# Clipperton are left out).
+_UNINHABITED = {"984", "989"}
+# A city written without postcode is placed when one commune of that name has at least this
+# many inhabitants and ten times more than any homonym ("Valence" is the Drôme's).
+CITY_MIN_POPULATION = 2000
+CITY_DOMINANCE = 10
 
 
-_fold = fold_words  # "Saint-Denis", "saint denis" and "SAINT DENIS" meet
+@dataclass(frozen=True)
+class Commune:
+    code: str
+    nom: str
+    kind: str  # commune | arrondissement | deleguee | associee
+    commune: str  # the commune in force it belongs to (itself for a commune)
+    departement: str
+    region: str
+    postcodes: tuple[str, ...]
+    population: int
+    common_word: bool  # the name is also an ordinary French word ("Orange", "Sens")
+    latitude: float | None
+    longitude: float | None
 
 
-_CITY_INDEX = {_fold(city): code for code, cities in _CITIES.items() for city in cities.split("|")}
-_DEPT_BY_NAME = {_fold(name): code for code, name in DEPARTEMENTS.items()}
+@dataclass(frozen=True)
+class Departement:
+    code: str
+    nom: str
+    region: str
+    chef_lieu: str
+    zone: str
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass
+class Geography:
+    """The official tables, indexed for the lookups of place finding."""
+
+    communes: dict[str, Commune] = field(default_factory=dict)  # communes in force, by code
+    entries: list[Commune] = field(default_factory=list)  # every row (aliases included)
+    departements: dict[str, Departement] = field(default_factory=dict)
+    regions: dict[str, str] = field(default_factory=dict)  # code → name (18 régions)
+    by_name: dict[str, list[Commune]] = field(default_factory=dict)  # folded name → entries
+    by_postcode: dict[str, list[str]] = field(default_factory=dict)  # postcode → commune codes
+
+    def commune(self, code: str | None) -> Commune | None:
+        return self.communes.get(code or "")
+
+    def named(self, name: str | None) -> list[Commune]:
+        """Communes in force named `name` (a déléguée's name leads to its commune)."""
+        seen, found = set(), []
+        for entry in self.by_name.get(fold_words(name or ""), []):
+            target = self.communes.get(entry.commune)
+            if target and target.code not in seen and entry.kind != "arrondissement":
+                seen.add(target.code)
+                found.append(target)
+        return found
+
+    def of_postcode(self, postcode: str | None) -> list[Commune]:
+        return [self.communes[c] for c in self.by_postcode.get((postcode or "").strip(), [])
+                if c in self.communes]
+
+    def position(self, code: str) -> tuple[float, float, bool] | None:
+        """(latitude, longitude, exact) of a commune: its own, else its département's centre."""
+        commune = self.communes.get(code)
+        if commune is None:
+            return None
+        if commune.latitude is not None and commune.longitude is not None:
+            return commune.latitude, commune.longitude, True
+        dept = self.departements.get(commune.departement)
+        if dept and dept.latitude is not None:
+            return dept.latitude, dept.longitude, False
+        return None
+
+
+def _float(value: str) -> float | None:
+    return float(value) if value else None
+
+
+@lru_cache(maxsize=1)
+def geography() -> Geography:
+    """The official geography, read from `data/geo/` once per process."""
+    geo = Geography()
+    with gzip.open(GEO_DIR / "communes.csv.gz", "rt", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            entry = Commune(
+                code=row["code"], nom=row["nom"], kind=row["type"], commune=row["commune"],
+                departement=row["departement"], region=row["region"],
+                postcodes=tuple(row["codes_postaux"].split()),
+                population=int(row["population"] or 0), common_word=row["mot_courant"] == "1",
+                latitude=_float(row["latitude"]), longitude=_float(row["longitude"]))
+            geo.entries.append(entry)
+            if entry.kind == "commune":
+                geo.communes[entry.code] = entry
+            geo.by_name.setdefault(fold_words(entry.nom), []).append(entry)
+            parent = entry.commune if entry.kind == "arrondissement" else entry.code
+            if entry.kind in ("commune", "arrondissement"):
+                for postcode in entry.postcodes:
+                    codes = geo.by_postcode.setdefault(postcode, [])
+                    if parent not in codes:
+                        codes.append(parent)
+    with open(GEO_DIR / "departements.csv", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["code"] in _UNINHABITED:
+                continue
+            geo.departements[row["code"]] = Departement(
+                row["code"], row["nom"], row["region"], row["chef_lieu"], row["zone"],
+                _float(row["latitude"]), _float(row["longitude"]))
+    with open(GEO_DIR / "regions.csv", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if len(row["code"]) == 2:  # the régions; collectivités have 3-digit codes
+                geo.regions[row["code"]] = row["nom"]
+    return geo
+
+
+# Code → name of every inhabited département and collectivité ("59" → "Nord").
+DEPARTEMENTS: dict[str, str] = {code: d.nom for code, d in geography().departements.items()}
 
 
 def departement_of(postcode: str | None) -> str | None:
@@ -135,6 +161,10 @@ def departement_of(postcode: str | None) -> str | None:
     code = (postcode or "").strip().replace(" ", "")
     if len(code) != 5 or not code.isdigit():
         return None
+    geo = geography()
+    known = {geo.communes[c].departement for c in geo.by_postcode.get(code, []) if c in geo.communes}
+    if len(known) == 1:
+        return known.pop()
     if code.startswith("20"):
         # Corsica: 200xx/201xx are Corse-du-Sud, 202xx-206xx Haute-Corse.
         return "2A" if code[2] in "01" else "2B"
@@ -160,31 +190,50 @@ def departement_label(code: str | None) -> str | None:
     return f"{name} ({code.upper()})" if name else None
 
 
+def region_code_of(departement_code: str | None) -> str | None:
+    """INSEE code of the région of a département ("59" → "32"); None outside the régions."""
+    dept = geography().departements.get((departement_code or "").upper())
+    return dept.region if dept and dept.region in geography().regions else None
+
+
+def region_name(region_code: str | None) -> str | None:
+    """French name of a région code ("32" → "Hauts-de-France")."""
+    return geography().regions.get(region_code or "")
+
+
 def region_of(departement_code: str | None) -> str | None:
     """French name of the région of a département code ("59" → "Hauts-de-France")."""
-    return _REGION_OF.get((departement_code or "").upper())
+    return region_name(region_code_of(departement_code))
+
+
+def main_commune(name: str | None) -> Commune | None:
+    """The commune a name means when written alone: the only one, or one that dwarfs its
+    homonyms ("Valence" → Drôme), with at least CITY_MIN_POPULATION inhabitants."""
+    found = sorted(geography().named(name), key=lambda c: -c.population)
+    if not found or found[0].population < CITY_MIN_POPULATION:
+        return None
+    if len(found) > 1 and found[0].population < CITY_DOMINANCE * found[1].population:
+        return None  # Saint-Denis (93) and Saint-Denis (La Réunion): a wrong guess is worse
+    return found[0]
 
 
 def city_departement(city: str | None) -> str | None:
     """Département code of a known, unambiguous city name ("Sélestat" → "67")."""
-    return _CITY_INDEX.get(_fold(city or ""))
+    found = main_commune(city)
+    return found.departement if found else None
 
 
 def departement_by_name(name: str | None) -> str | None:
     """Département code from its name ("Martinique" → "972", "seine saint denis" → "93")."""
-    return _DEPT_BY_NAME.get(_fold(name or ""))
+    return _departements_by_name().get(fold_words(name or ""))
+
+
+@lru_cache(maxsize=1)
+def _departements_by_name() -> dict[str, str]:
+    return {fold_words(d.nom): code for code, d in geography().departements.items()}
 
 
 def city_of_postcode(postcode: str | None) -> str | None:
-    """City implied by a postcode alone: Paris, Lyon and Marseille arrondissements."""
-    code = (postcode or "").strip()
-    if len(code) != 5 or not code.isdigit():
-        return None
-    number = int(code)
-    if 75001 <= number <= 75020 or number == 75116:
-        return "Paris"
-    if 69001 <= number <= 69009:
-        return "Lyon"
-    if 13001 <= number <= 13016:
-        return "Marseille"
-    return None
+    """The commune a postcode alone designates, when it designates one ("69007" → "Lyon")."""
+    found = geography().of_postcode(postcode)
+    return found[0].nom if len(found) == 1 else None

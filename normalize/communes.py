@@ -1,0 +1,535 @@
+"""The communes an item is about, and the quartiers it names, from its title, text and
+structured places, resolved against the official geography (`normalize.geo`).
+
+Pure: no I/O beyond the data files `normalize.geo` reads once. The hard cases of French
+place names are handled by rules that each say why:
+
+- a commune name must be written as a proper noun (capitalised, not glued to another word
+  by a hyphen, not inside a web address), so "marseillais", "orange" or "sens unique" are
+  never places; a name that is also an ordinary word ("Orange", "Sens", "Vence", "Plaisir")
+  needs a place's context ("à Orange", "Sens (89)") unless the town is large;
+- "rue de Paris", "gare de Lyon", "Jean Moulin", "Grand Paris" are not the commune;
+- homonyms (four Saint-Denis, two Valence…) are told apart by a postcode or a département
+  code next to the name ("Saint-Denis (93)", "97400 Saint-Denis"), a département named in
+  the text, the other places of the text, the centre's own territory, then the population;
+- "au Havre", "des Ulis", "du Moule" are Le Havre, Les Ulis, Le Moule;
+- a quartier ("quartier de l'Alma à Roubaix", "Lille (Fives)", "le quartier Moulins") is
+  a quartier of the commune named beside it, never a commune of its own name.
+
+Each commune found carries a confidence in [0, 1] (the strongest of its mentions, more when
+it is named several times or in the title); ABOUT is the threshold from which an item is
+said to be about it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from normalize.folding import fold_words, strip_accents
+from normalize.geo import Commune, departement_of, geography
+
+__all__ = ["ABOUT", "Territory", "CommuneFound", "find_communes", "territory_of", "Mention"]
+
+ABOUT = 0.5  # an item is about the communes found with at least this confidence
+MAX_TEXT = 20_000  # characters of body text read (the first ones say where a story is)
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# Words inside a commune name that are written in lower case ("Saint-Laurent-du-Maroni").
+_PARTICLES = {"de", "du", "des", "la", "le", "les", "l", "d", "sur", "en", "et", "sous", "aux",
+              "au", "les", "lez", "a", "y", "s", "st", "ste"}
+_ARTICLE_VARIANTS = {"le": ("au", "du"), "les": ("aux", "des")}
+# Words before a name that make it a place ("à Roubaix", "ville de Lille", "vers Lens").
+_LOCATIVE = {"a", "au", "aux", "vers", "depuis", "jusqu", "pres", "sur", "entre"}
+_PLACE_NOUNS = {"ville", "villes", "commune", "communes", "mairie", "maire", "agglomeration",
+                "metropole", "habitants", "habitante", "habitant", "territoire", "quartiers",
+                "quartier", "centre", "cite", "region", "secteur", "canton", "bassin", "pays",
+                "municipalite", "cites"}
+# Words before a name that make it part of an address or of a name ("rue de Paris").
+_STREET = {"rue", "avenue", "av", "boulevard", "bd", "place", "quai", "allee", "allees",
+           "impasse", "chemin", "route", "cours", "square", "passage", "gare", "porte",
+           "pont", "parc", "stade", "esplanade", "faubourg", "rond", "point", "parvis",
+           "aeroport", "autoroute", "tour", "hotel", "lycee", "college", "ecole", "residence"}
+_INSTITUTIONS = {"universite", "academie", "chu", "diocese", "prefecture", "tribunal",
+                 "cour", "conseil", "club", "stade", "olympique", "fc", "as", "racing",
+                 "accords", "accord", "traite", "conference", "salon", "festival", "sciences",
+                 "institut", "opera", "theatre", "musee", "ecole", "lycee", "college", "bourse"}
+_SENTENCE_END = re.compile(r"[.!?:;«»\"“”\n\r\t•|·—–(]\s*$|^\s*$")
+_DEPT_CODE_AFTER = re.compile(r"^\s*\(\s*(\d{2}|2[ab]|97\d)\s*\)", re.IGNORECASE)
+_POSTCODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
+_QUARTIER = re.compile(
+    r"\b(?:[Qq]uartiers?|QPV|[Cc]it[ée]|[Rr][ée]sidence|[Ss]ecteur)[ \u00a0]+"
+    r"(?:(?:de[ \u00a0]+la|de[ \u00a0]+l['’]|du|des|de|d['’])[ \u00a0]*)?"
+    r"(?:(?:la|le|les|l['’])[ \u00a0]*)?"
+    r"((?:[A-ZÀ-ÖØ-Ý0-9][\w’'.-]*)(?:(?:[ \u00a0]+|[ \u00a0]*[-–][ \u00a0]*)(?:(?:de|du|des|la|le|les|d['’]|l['’]|sur|en|et)[ \u00a0]*)*"
+    r"[A-ZÀ-ÖØ-Ý0-9][\w’'.-]*)*)")
+_PLAIN_SEP = re.compile(r"[ \u00a0]{1,2}|['’]|[ \u00a0]['’]")  # on one line, no punctuation
+_PARENTHESIS = re.compile(r"^\s*\(([^()]{2,60})\)")
+_NOT_QUARTIERS = {"prioritaire", "prioritaires", "politique", "ville"}
+
+
+@dataclass(frozen=True)
+class Territory:
+    """Where a centre works: its régions and départements (empty for a national centre)."""
+
+    regions: frozenset = frozenset()
+    departements: frozenset = frozenset()
+
+    @property
+    def national(self) -> bool:
+        return not self.regions and not self.departements
+
+
+@dataclass
+class Mention:
+    """One place in the text where a commune name was read."""
+
+    code: str
+    confidence: float
+    start: int
+    end: int
+    in_title: bool = False
+    text: str = ""
+
+
+@dataclass
+class CommuneFound:
+    """A commune an item names, with how sure the finder is that the item is about it."""
+
+    code: str
+    nom: str
+    departement: str
+    region: str
+    confidence: float
+    mentions: int = 1
+    source: str = "texte"  # lieu (structured place), titre, texte
+    quartiers: list[str] = field(default_factory=list)
+    evidence: str = ""
+
+
+def territory_of(region_code: str | None = None, territory: str | None = None) -> Territory:
+    """A centre's territory from its registry entry: the région code, and the régions and
+    départements its territory line names ("Bretagne, Pays de la Loire", "Essonne")."""
+    geo = geography()
+    regions, depts = set(), set()
+    if region_code and region_code in geo.regions:
+        regions.add(region_code)
+    text = fold_words(territory or "")
+    if text and text not in ("national", "france"):
+        for code, name in geo.regions.items():
+            if re.search(rf"\b{re.escape(fold_words(name))}\b", text):
+                regions.add(code)
+        for code, dept in geo.departements.items():
+            if re.search(rf"\b{re.escape(fold_words(dept.nom))}\b", text):
+                depts.add(code)
+        if depts:  # "Seine-Saint-Denis", "Essonne": the département says more than its région
+            named = {geo.departements[d].region for d in depts}
+            regions |= named
+    return Territory(frozenset(regions), frozenset(depts))
+
+
+@dataclass
+class _Token:
+    start: int
+    end: int
+    raw: str
+    low: str  # folded
+
+
+def _tokens(text: str) -> list[_Token]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        raw = m.group(0)
+        out.append(_Token(m.start(), m.end(), raw, strip_accents(raw).lower()))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, list[tuple[tuple[str, ...], tuple[Commune, ...], bool]]]:
+    """First word → (words of a name, the communes in force it may mean, via an article
+    contraction). Communes déléguées lead to their commune."""
+    geo = geography()
+    names: dict[tuple[str, ...], dict[str, Commune]] = {}
+    for entry in geo.entries:
+        if entry.kind == "arrondissement":
+            continue
+        target = geo.communes.get(entry.commune)
+        if target is None:
+            continue
+        words = tuple(fold_words(entry.nom).split())
+        if not words:
+            continue
+        names.setdefault(words, {})[target.code] = target
+    index: dict[str, list] = {}
+    for words, found in names.items():
+        communes = tuple(found.values())
+        index.setdefault(words[0], []).append((words, communes, False))
+        for variant in _ARTICLE_VARIANTS.get(words[0], ()):
+            if len(words) > 1:
+                index.setdefault(variant, []).append(((variant,) + words[1:], communes, True))
+    for options in index.values():
+        options.sort(key=lambda o: -len(o[0]))
+    return index
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    return bool(_SENTENCE_END.search(text[max(0, start - 3):start]))
+
+
+def _capitalised(token: _Token) -> bool:
+    return token.raw[:1].isupper()
+
+
+def _joined(sep: str) -> bool:
+    """Separators allowed inside a name: spaces, hyphens, apostrophes."""
+    return bool(re.fullmatch(r"[\s\-'’]*", sep)) and len(sep) <= 3
+
+
+def _quartier_spans(text: str) -> list[tuple[int, int, str]]:
+    spans = []
+    for m in _QUARTIER.finditer(text):
+        name = re.split(r"\.[ \u00a0]", m.group(1))[0].rstrip(".-’'")  # no sentence crossed
+        name = re.split(r"\s+(?:à|a|au|aux|de|du|dans|sur|en|et|pour|avec|se|s['’])\s+|[,;:]", name)[0]
+        name = name.strip(" -–")
+        words = fold_words(name).split()
+        if not words or set(words) & _NOT_QUARTIERS or len(name) < 2:
+            continue
+        if re.fullmatch(r"[A-ZÀ-Ý]{2,}", name) and len(name) <= 4:
+            continue  # an acronym ("QPV", "ZUS")
+        spans.append((m.start(1), m.start(1) + len(name), name))
+    return spans
+
+
+@dataclass
+class _Context:
+    text: str
+    tokens: list[_Token]
+    title_end: int
+    territory: Territory
+    postcodes: dict[str, set[str]]  # commune code → postcodes written in the text
+    dept_named: set[str]  # département codes named in the text
+
+
+def _departements_named(text: str) -> set[str]:
+    found = set()
+    folded = fold_words(text)
+    geo = geography()
+    for code, dept in geo.departements.items():
+        name = fold_words(dept.nom)
+        if len(name) < 5:
+            continue  # "Ain", "Lot", "Var", "Cher": words of the language too
+        if re.search(rf"\b(?:dans l[ae]?s?|en|du|de la|de l|des|le|la|les) {re.escape(name)}\b", folded):
+            found.add(code)
+    for m in re.finditer(r"\(\s*(\d{2}|2[AB]|97\d)\s*\)", text):
+        if m.group(1) in geo.departements:
+            found.add(m.group(1))
+    return found
+
+
+def _scan(ctx: _Context) -> list[tuple[int, int, tuple[Commune, ...], bool, int, int]]:
+    """Candidate names: (first token, last token, communes, via contraction, start, end)."""
+    index = _index()
+    toks = ctx.tokens
+    found = []
+    i = 0
+    while i < len(toks):
+        options = index.get(toks[i].low)
+        match = None
+        if options:
+            for words, communes, variant in options:
+                n = len(words)
+                if i + n > len(toks):
+                    continue
+                if all(toks[i + k].low == words[k] for k in range(n)) and all(
+                        _joined(ctx.text[toks[i + k - 1].end:toks[i + k].start]) for k in range(1, n)):
+                    match = (i, i + n - 1, communes, variant)
+                    break
+        if match:
+            first, last, communes, variant = match
+            start = toks[first + 1].start if variant else toks[first].start
+            found.append((first, last, communes, variant, start, toks[last].end))
+            i = last + 1
+        else:
+            i += 1
+    return found
+
+
+def _valid(ctx: _Context, first: int, last: int, variant: bool) -> bool:
+    toks, text = ctx.tokens, ctx.text
+    name_tokens = toks[first + 1:last + 1] if variant else toks[first:last + 1]
+    for k, tok in enumerate(name_tokens):
+        if tok.low in _PARTICLES and k > 0:
+            continue
+        if not _capitalised(tok):
+            return False
+        if k == 0 and tok.low in _PARTICLES and not _capitalised(tok):
+            return False
+    start, end = name_tokens[0].start, name_tokens[-1].end
+    before, after = text[max(0, start - 2):start], text[end:end + 2]
+    if before.endswith("-") and start >= 2 and text[start - 2].isalnum():
+        return False  # "Bras-Fusil", "Gif-sur-Yvette": part of a longer hyphenated name
+    if after[:1] == "-" and after[1:2].isalpha():
+        return False
+    if before.endswith((".", "/", "@", "_")) and start >= 2 and text[start - 2].isalnum():
+        return False  # www.roubaix.fr, contact@lille.fr
+    if after[:1] in (".", "@", "/", "_") and after[1:2].isalnum():
+        return False
+    first_raw = name_tokens[0].raw
+    if first_raw.isupper() and len(first_raw) <= 4 and len(name_tokens) == 1:
+        return False  # an acronym (PAU, CAF, SENS in capitals) is no evidence of a place
+    return True
+
+
+def _occurrence(ctx: _Context, first: int, last: int, variant: bool, communes,
+                coherent: dict[str, int]) -> tuple[Commune, float, list] | None:
+    toks, text = ctx.tokens, ctx.text
+    name_first = first + 1 if variant else first
+    start, end = toks[name_first].start, toks[last].end
+    prev = [t.low for t in toks[max(0, first - 3):first]]
+    prev_tok = toks[first - 1] if first > 0 else None
+    sep_before = text[prev_tok.end:toks[first].start] if prev_tok else ""
+    next_tok = toks[last + 1] if last + 1 < len(toks) else None
+    sep_after = text[end:next_tok.start] if next_tok else ""
+    in_title = start < ctx.title_end
+    sentence_start = not variant and (first == 0 or _sentence_start(text, start)
+                                      or (prev_tok is not None and prev_tok.end <= ctx.title_end < start))
+
+    # Context words before the name.
+    p1 = prev[-1] if prev else ""
+    p2 = prev[-2] if len(prev) > 1 else ""
+    plain_sep = bool(_PLAIN_SEP.fullmatch(sep_before))
+    if plain_sep and (p1 in _STREET or (p1 in ("de", "du", "d", "des") and p2 in _STREET)):
+        return None  # rue de Paris, gare de Lyon, avenue de Clichy
+    if (prev_tok is not None and plain_sep and _capitalised(prev_tok) and p1 not in _PARTICLES
+            and p1 not in _LOCATIVE and not _sentence_start(text, prev_tok.start)
+            and not prev_tok.raw.isupper()):
+        return None  # Jean Moulin, Grand Paris, Pierre Mendès France
+    if (prev_tok is not None and plain_sep and _capitalised(prev_tok) and p1 not in _PARTICLES
+            and p1 not in _LOCATIVE and _sentence_start(text, prev_tok.start)
+            and len(prev_tok.raw) > 2 and not variant):
+        # "Charles Martel", "Saint Pierre" at a sentence start: the pair is one name.
+        return None
+    locative = variant or (plain_sep and (p1 in _LOCATIVE or (p1 in ("de", "du", "d", "des", "l", "la")
+                                                              and (p2 in _PLACE_NOUNS or p2 in _LOCATIVE))))
+    weak_locative = plain_sep and p1 in ("de", "d", "du", "des", "en", "dans")
+    institution = plain_sep and (p1 in _INSTITUTIONS or (p1 in ("de", "du", "d") and p2 in _INSTITUTIONS))
+
+    # Context after the name: a département code, a postcode.
+    dept_after = _DEPT_CODE_AFTER.match(text[end:end + 12])
+    postcode_near = set(_POSTCODE.findall(text[max(0, start - 8):end + 10]))
+    next_capital = (next_tok is not None and sep_after == " " and _capitalised(next_tok)
+                    and next_tok.low not in _PARTICLES)
+    next_number = next_tok is not None and sep_after.strip() == "" and next_tok.raw.isdigit() \
+        and len(next_tok.raw) <= 2
+
+    # Which commune of that name.
+    best, best_score, second = None, None, None
+    for commune in communes:
+        score = math.log10(max(commune.population, 1)) / 2
+        if postcode_near & set(commune.postcodes):
+            score += 6
+        elif ctx.postcodes.get(commune.code):
+            score += 2.5
+        if dept_after and dept_after.group(1).upper() == commune.departement:
+            score += 6
+        if commune.departement in ctx.dept_named:
+            score += 2
+        if commune.departement in ctx.territory.departements:
+            score += 2.5
+        if commune.region in ctx.territory.regions:
+            score += 2.5
+        if coherent.get(commune.departement):
+            score += 1.5
+        elif coherent.get("r" + commune.region):
+            score += 0.8
+        if best_score is None or score > best_score:
+            second, best, best_score = best_score, commune, score
+        elif second is None or score > second:
+            second = score
+    if best is None:
+        return None
+    strong = locative or bool(dept_after) or bool(postcode_near & set(best.postcodes))
+
+    # Confidence of this mention.
+    pop = best.population
+    conf = 0.72 if pop >= 100_000 else 0.62 if pop >= 20_000 else 0.5 if pop >= 5_000 \
+        else 0.38 if pop >= 1_000 else 0.25
+    if strong:
+        conf += 0.3
+    elif weak_locative:
+        conf += 0.08
+    if dept_after or postcode_near & set(best.postcodes):
+        conf += 0.2
+    if not ctx.territory.national:
+        if best.region in ctx.territory.regions:
+            conf += 0.12
+        elif not coherent.get("r" + best.region):
+            conf -= 0.12 if pop >= 20_000 else 0.25
+    if coherent.get(best.departement):
+        conf += 0.08
+    if next_capital:
+        conf -= 0.15
+    if next_number:
+        conf -= 0.2  # "Paris 8" (a university), "Lyon 2"
+    if institution:
+        conf -= 0.12
+    if in_title:
+        conf += 0.08
+    if best.common_word:
+        if not strong and (sentence_start or pop < 50_000):
+            return None  # "Orange", "Sens", "Plaisir", "Vienne" as words
+        if not strong:
+            conf -= 0.1
+    elif sentence_start and not strong:
+        conf -= 0.05
+    if second is not None and best_score - second < 1 and not strong:
+        conf -= 0.1  # homonyms that nothing in the text tells apart
+    return best, max(0.0, min(1.0, conf)), [start, end, in_title]
+
+
+def find_communes(title: str | None, text: str | None, places=(), territory: Territory | None = None,
+                  limit: int = 20) -> list[CommuneFound]:
+    """The communes `title` and `text` are about, most certain first. `places` are
+    structured places (dicts with `city`, `postcode`, optional `location_name`): an event's
+    venue, a JSON-LD address. `territory` is the publishing centre's (homonyms inside it
+    are preferred)."""
+    geo = geography()
+    territory = territory or Territory()
+    title = (title or "").strip()
+    body = (text or "")[:MAX_TEXT]
+    full = f"{title}\n{body}" if title else body
+    title_end = len(title)
+    tokens = _tokens(full)
+    postcodes: dict[str, set[str]] = {}
+    for pc in _POSTCODE.findall(full):
+        for commune in geo.of_postcode(pc):
+            postcodes.setdefault(commune.code, set()).add(pc)
+    ctx = _Context(full, tokens, title_end, territory, postcodes, _departements_named(full))
+    quartiers = _quartier_spans(full)
+    found: dict[str, CommuneFound] = {}
+
+    # Structured places first: they name the commune for sure, and lend their département.
+    coherent: dict[str, int] = {}
+    for place in places or ():
+        commune = _structured(place, territory)
+        if commune is None:
+            continue
+        entry = found.get(commune.code)
+        conf = 0.97 if place.get("postcode") else 0.85
+        if entry is None:
+            found[commune.code] = CommuneFound(commune.code, commune.nom, commune.departement,
+                                               commune.region, conf, 1, "lieu",
+                                               evidence=place.get("city") or "")
+        else:
+            entry.confidence = max(entry.confidence, conf)
+        coherent[commune.departement] = coherent.get(commune.departement, 0) + 1
+        coherent["r" + commune.region] = coherent.get("r" + commune.region, 0) + 1
+
+    candidates = []
+    for first, last, communes, variant, start, end in _scan(ctx):
+        if any(qs <= start < qe for qs, qe, _ in quartiers):
+            continue  # "quartier Moulins": the quartier, not the town of Moulins
+        if _valid(ctx, first, last, variant):
+            candidates.append((first, last, communes, variant))
+    # Unambiguous, well-placed names first lend their département to the others.
+    for first, last, communes, variant in candidates:
+        if len(communes) == 1:
+            result = _occurrence(ctx, first, last, variant, communes, coherent)
+            if result and result[1] >= 0.8:
+                c = result[0]
+                coherent[c.departement] = coherent.get(c.departement, 0) + 1
+                coherent["r" + c.region] = coherent.get("r" + c.region, 0) + 1
+    mentions: list[Mention] = []
+    for first, last, communes, variant in candidates:
+        result = _occurrence(ctx, first, last, variant, communes, coherent)
+        if result is None:
+            continue
+        commune, conf, (start, end, in_title) = result
+        mentions.append(Mention(commune.code, conf, start, end, in_title, full[start:end]))
+    by_code: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        by_code.setdefault(mention.code, []).append(mention)
+    for code, items in by_code.items():
+        commune = geo.communes[code]
+        best = max(m.confidence for m in items)
+        bonus = min(0.15, 0.06 * (len(items) - 1)) + (0.06 if any(m.in_title for m in items) else 0)
+        conf = min(1.0, best + bonus)
+        source = "titre" if any(m.in_title for m in items) else "texte"
+        entry = found.get(code)
+        if entry is None:
+            found[code] = CommuneFound(code, commune.nom, commune.departement, commune.region,
+                                       round(conf, 3), len(items), source, evidence=items[0].text)
+        else:
+            entry.mentions += len(items)
+            entry.confidence = max(entry.confidence, round(conf, 3))
+
+    _attach_quartiers(full, quartiers, mentions, found)
+    ordered = sorted(found.values(), key=lambda f: (-f.confidence, -f.mentions, f.code))
+    for entry in ordered:
+        entry.confidence = round(entry.confidence, 3)
+    return ordered[:limit]
+
+
+def _structured(place: dict, territory: Territory) -> Commune | None:
+    geo = geography()
+    city = (place.get("city") or "").strip()
+    postcode = (place.get("postcode") or "").strip()
+    by_postcode = geo.of_postcode(postcode) if postcode else []
+    if city:
+        named = geo.named(city)
+        if by_postcode:
+            both = [c for c in named if c.code in {p.code for p in by_postcode}]
+            if both:
+                return both[0]
+            dept = departement_of(postcode)
+            same = [c for c in named if c.departement == dept]
+            if same:
+                return same[0]
+        if len(named) == 1:
+            return named[0]
+        if named:
+            inside = [c for c in named if c.region in territory.regions
+                      or c.departement in territory.departements]
+            pool = inside or named
+            pool.sort(key=lambda c: -c.population)
+            if len(pool) == 1 or pool[0].population >= 10 * pool[1].population:
+                return pool[0]
+            return None
+    if len(by_postcode) == 1:
+        return by_postcode[0]
+    return None
+
+
+def _attach_quartiers(text: str, quartiers, mentions: list[Mention], found: dict) -> None:
+    """Each quartier goes to the commune named closest to it in its sentence (after it:
+    "quartier de l'Alma à Roubaix"; before it: "Roubaix, quartier de l'Alma"), else to the
+    item's one commune. "Lille (Fives)" names the quartier Fives of Lille."""
+    kept = {code for code, f in found.items() if f.confidence >= ABOUT}
+    named: list[tuple[str, str]] = []
+    for m in mentions:
+        if m.code not in kept:
+            continue
+        paren = _PARENTHESIS.match(text[m.end:m.end + 64])
+        if paren:
+            inner = paren.group(1).strip()
+            if not re.fullmatch(r"[\d\s]+|2[AB]|\d{2,3}", inner) and inner[:1].isupper() \
+                    and not geography().named(inner):
+                named.append((m.code, inner))
+    for start, end, name in quartiers:
+        sentence_start = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+        stops = [p for p in (text.find(c, end) for c in ".!?\n") if p != -1]
+        sentence_end = min(stops) if stops else len(text)
+        near = [m for m in mentions if m.code in kept and sentence_start <= m.start < sentence_end
+                and not (start <= m.start < end)]
+        if near:
+            after = [m for m in near if m.start >= end and m.start - end <= 40]
+            pick = after[0] if after else min(near, key=lambda m: abs(m.start - start))
+            named.append((pick.code, name))
+        elif len(kept) == 1:
+            named.append((next(iter(kept)), name))
+    for code, name in named:
+        entry = found.get(code)
+        if entry is not None and all(fold_words(q) != fold_words(name) for q in entry.quartiers):
+            entry.quartiers.append(name)
