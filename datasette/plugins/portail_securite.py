@@ -89,7 +89,8 @@ LIMITS = {
     sqlite3.SQLITE_LIMIT_SQL_LENGTH: 100_000,
     sqlite3.SQLITE_LIMIT_EXPR_DEPTH: 100,
     sqlite3.SQLITE_LIMIT_COMPOUND_SELECT: 20,
-    sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER: 1000,
+    # Above max_returned_rows (1000): a CSV of 1000 rows expands its labels in one query.
+    sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER: 2000,
     sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH: 1000,
     sqlite3.SQLITE_LIMIT_FUNCTION_ARG: 32,
     sqlite3.SQLITE_LIMIT_ATTACHED: 2,
