@@ -43,12 +43,15 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from normalize.event_types import event_type
+from normalize.geo import departement_of
+
 ROOT = Path(__file__).resolve().parent.parent
 PORTAL_DIR = ROOT / "datasette"
 PUBLISHED_NAME = "portail.db"      # the link Datasette serves (named portail)
 SIDE_NAME = "publication.db"       # the derived tables, attached as `publication`
 METADATA_NAME = "metadata.json"
-SIDE_SCHEMA_VERSION = "5"
+SIDE_SCHEMA_VERSION = "6"
 PARIS = ZoneInfo("Europe/Paris")
 ANALYZE_DRIFT = 0.25               # re-ANALYZE the harvest database past this change in items
 BUSY_MS = 5000                     # wait this long for a harvest's write lock, then skip
@@ -81,9 +84,11 @@ create table elements (
   tri text not null,               -- UTC instant of coalesce(published_at, first_seen_at)
   annee text not null,             -- its year as written (the publisher's local year)
   mois text not null,              -- its month as written (YYYY-MM)
-  themes text not null             -- its theme ids, a sorted JSON array
+  themes text not null,            -- its theme ids, a sorted JSON array
+  vu text not null                 -- UTC instant the portal first saw it ("nouveau depuis")
 );
 create unique index elements_id on elements(id);
+create index elements_vu on elements(vu, id);
 create index elements_tri on elements(tri, id);
 create index elements_kind_tri on elements(kind, tri, id);
 create index elements_centre_tri on elements(centre_id, tri, id);
@@ -100,11 +105,18 @@ create table seances (
   themes text not null,
   debut text not null,             -- UTC start, the agenda's order
   fin text not null,               -- UTC instant the session is over
-  titre text not null              -- the agenda's second sort key
+  titre text not null,             -- the agenda's second sort key
+  type_evenement text not null,    -- events.event_type, else the type its title says ('' none)
+  departement text not null,       -- the place's département ('' unknown)
+  en_ligne integer not null,       -- 1 online, 0 in person or unknown
+  groupe text not null,            -- relay group (items.cluster_id), else the item id
+  mois text not null               -- the local month of its start (YYYY-MM), the agenda's pages
 );
+create index seances_mois on seances(mois, debut, titre, event_id);
 create index seances_debut on seances(debut, titre, event_id);
 create index seances_centre on seances(centre_id, debut, titre, event_id);
 create index seances_territoire on seances(territoire, debut, titre, event_id);
+create index seances_type on seances(type_evenement, debut, titre, event_id);
 create table chiffres (cle text primary key, valeur);
 create table centres_chiffres (
   centre_id text primary key, elements integer, news integer, event integer, document integer,
@@ -124,9 +136,10 @@ create table cube_paires (theme_id text not null, autre_theme text not null,
 """
 
 ELEMENT_COLUMNS = ("item_rowid", "id", "centre_id", "territoire", "kind", "tri", "annee", "mois",
-                   "themes")
+                   "themes", "vu")
 SESSION_COLUMNS = ("event_rowid", "event_id", "item_rowid", "item_id", "centre_id", "territoire",
-                   "kind", "annee", "themes", "debut", "fin", "titre")
+                   "kind", "annee", "themes", "debut", "fin", "titre", "type_evenement",
+                   "departement", "en_ligne", "groupe", "mois")
 
 
 def publish(db_path: Path, publish_dir: Path, now: datetime | None = None,
@@ -311,6 +324,10 @@ def refresh_side_file(db_path: Path, side: Path, now: datetime) -> dict:
         conn.close()
 
 
+def _title_event_type(title: str | None) -> str | None:
+    return event_type(title or "")
+
+
 def _temp_like(conn: sqlite3.Connection, name: str, table: str) -> None:
     """An empty temp table with the columns and declared types of main.`table` (so that
     comparisons with it keep their affinity and can use an index)."""
@@ -343,7 +360,8 @@ def _refresh(conn: sqlite3.Connection, now: datetime) -> dict:
                    strftime('%Y-%m-%dT%H:%M:%SZ', i.first_seen_at), '0000') as tri,
           coalesce(substr(coalesce(i.published_at, i.first_seen_at), 1, 4), '') as annee,
           coalesce(substr(coalesce(i.published_at, i.first_seen_at), 1, 7), '') as mois,
-          coalesce(p.themes, '[]') as themes
+          coalesce(p.themes, '[]') as themes,
+          coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', i.first_seen_at), '0000') as vu
         from h.items i left join temp.territoires t on t.id = i.centre_id
           left join temp.themes_par_element p on p.item_id = i.id""")
     _temp_like(conn, "nouveaux_elements", "elements")
@@ -360,17 +378,25 @@ def _refresh(conn: sqlite3.Connection, now: datetime) -> dict:
         select e.rowid, e.id, n.item_rowid, n.id, n.centre_id, n.territoire, n.kind, n.annee,
           n.themes,
           coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', coalesce(e.starts_at_utc, e.starts_at)), e.starts_at),
-          e.starts_at, e.ends_at, e.all_day, i.title
+          e.starts_at, e.ends_at, e.all_day, i.title, e.event_type, e.departement, e.postcode,
+          e.online, coalesce(i.cluster_id, i.id)
         from h.events e cross join main.elements n on n.id = e.item_id
           cross join h.items i on i.rowid = n.item_rowid
         where coalesce(e.ends_at, e.starts_at) >= ?""", (cutoff,)).fetchall()
     sessions = []
+    types_of_titles: dict[str, str] = {}
     for (erow, eid, irow, iid, centre, territory, kind, year, themes, debut, starts, ends, all_day,
-         title) in candidates:
+         title, event_type, departement, postcode, online, group) in candidates:
         fin = session_end(starts, ends, all_day == 1)
         if fin is not None and fin >= now_text and debut:
+            if not event_type:  # harvested before types were read: the title's word
+                if title not in types_of_titles:
+                    types_of_titles[title] = _title_event_type(title)
+                event_type = types_of_titles[title]
             sessions.append((erow, eid, irow, iid, centre, territory, kind, year, themes, debut,
-                             fin, title or ""))
+                             fin, title or "", event_type or "",
+                             departement or departement_of(postcode) or "", int(online or 0),
+                             group or iid, (starts or "")[:7]))
     _temp_like(conn, "nouvelles_seances", "seances")
     conn.executemany(f"insert into temp.nouvelles_seances values "
                      f"({', '.join('?' * len(SESSION_COLUMNS))})", sessions)

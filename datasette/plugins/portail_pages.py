@@ -81,34 +81,83 @@ def _page_number(request) -> int:
         return 1
 
 
+def _query(q: str, filters) -> dict:
+    return {"q": q, **filters.as_params()} if q else filters.as_params()
+
+
+def _href(path: str, params: dict) -> str:
+    params = {k: v for k, v in params.items() if v}
+    return path + ("?" + urlencode(params, doseq=True) if params else "")
+
+
 async def search(datasette, request):
     """Full-text search over news, events and documents (PDF text included), with facets."""
     db = _db(datasette)
     q = (request.args.get("q") or "").strip()[:300]
     filters = queries.Filters.from_args(request.args)
     result = await queries.search(db, q, filters, _page_number(request))
-    params = {"q": q, **filters.as_params()} if q else filters.as_params()
+    params = _query(q, filters)
 
     def link(**changes):
-        merged = {**params, **changes}
-        merged = {k: v for k, v in merged.items() if v}
-        return "/recherche" + ("?" + urlencode(merged) if merged else "")
+        return _href("/recherche", {**params, **changes})
 
-    context = {"q": q, "result": result, "filters": filters, "link": link,
+    def toggle(name, value):
+        """The same search with one facet value added, or removed when chosen."""
+        chosen = list(getattr(filters, name))
+        chosen = [v for v in chosen if v != value] if value in chosen else chosen + [value]
+        return link(**{name: chosen, "page": None})
+
+    context = {"q": q, "result": result, "filters": filters, "link": link, "toggle": toggle,
+               "feed_url": _href("/recherche.atom", {**params, "tri": None}),
                "choices": await queries.filter_choices(db)}
     return await _page(datasette, request, "portail/recherche.html", context)
 
 
+async def search_atom(datasette, request):
+    """Any search or listing as an Atom feed ("suivre cette recherche"): the same results
+    as the results page, newest first, at most ATOM_LIMIT of them."""
+    q = (request.args.get("q") or "").strip()[:300]
+    filters = queries.Filters.from_args(request.args)
+    filters.tri = "date"
+    result = await queries.search(_db(datasette), q, filters, 1, page_size=queries.ATOM_LIMIT)
+    base = _base_url(request)
+    described = " · ".join(x for x in ([f"« {q} »"] if q else []) + [
+        f"{k} : {', '.join(v) if isinstance(v, list) else v}"
+        for k, v in filters.as_params().items() if k != "tri"])
+    title = "Portail CRPV — " + (f"recherche {described}" if described else "tous les éléments")
+    body = feeds.build_atom(result.hits, base, base + request.full_path, title,
+                            alternate=base + _href("/recherche", _query(q, filters)))
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
 async def agenda(datasette, request):
-    """Upcoming events by date, with local times and places; filters as in the feeds."""
+    """Upcoming events one local month at a time, soonest first, with local times and places;
+    a recurring event once with its next sessions, a relayed one once crediting every centre."""
     db = _db(datasette)
     filters = queries.Filters.from_args(request.args)
-    events = await queries.upcoming_events(db, filters, limit=queries.AGENDA_LIMIT)
-    query = urlencode(filters.as_params())
-    months = Counter(event["starts_at"][:7] for event in events)  # in date order: the index
-    context = {"events": events, "months": months, "filters": filters,
+    months = await queries.agenda_months(db, filters)
+    known = [m["mois"] for m in months]
+    month = filters.mois if filters.mois in known else (known[0] if known else None)
+    sessions = await queries.upcoming_events(db, filters, limit=queries.AGENDA_LIMIT, month=month)
+    events = queries.fold_series(queries.merge_relays(sessions))
+    past = await queries.past_sessions(db, [ev["id"] for ev in events if ev["next_sessions"]])
+    for ev in events:
+        ev["past_sessions"] = past.get(ev["id"], 0)
+    params = filters.as_params()
+    index = known.index(month) if month in known else -1
+
+    def month_link(value):
+        return _href("/agenda", {**params, "mois": value})
+
+    context = {"events": events, "months": months, "month": month, "filters": filters,
+               "month_link": month_link,
+               "previous_month": known[index - 1] if index > 0 else None,
+               "next_month": known[index + 1] if 0 <= index < len(known) - 1 else None,
                "choices": await queries.filter_choices(db),
-               "ics_url": "/portail/agenda.ics" + ("?" + query if query else "")}
+               "event_types": await queries.event_types(db),
+               "departements": await queries.departements(db),
+               "ics_url": _href("/portail/agenda.ics", params),
+               "atom_url": _href("/portail/agenda.atom", params)}
     return await _page(datasette, request, "portail/agenda.html", context)
 
 
@@ -136,23 +185,63 @@ async def state(datasette, request):
 
 async def agenda_ics(datasette, request):
     """The upcoming sessions as iCalendar (same filters as the agenda page), at most
-    ICS_LIMIT of them: the soonest, which is what a calendar subscription shows."""
+    ICS_LIMIT of them: the soonest, which is what a calendar subscription shows. A relayed
+    event is one VEVENT crediting every centre."""
     filters = queries.Filters.from_args(request.args)
     events = await queries.upcoming_events(_db(datasette), filters, limit=queries.ICS_LIMIT)
-    body = feeds.build_calendar(events, _base_url(request))
+    body = feeds.build_calendar(queries.merge_relays(events), _base_url(request))
     return Response(body, content_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": 'inline; filename="agenda-crpv.ics"'})
 
 
+async def item_ics(datasette, request):
+    """One event's sessions as iCalendar ("Ajouter à mon agenda")."""
+    item_id = request.url_vars["item_id"]
+    found = await queries.item_sessions(_db(datasette), item_id)
+    if not found:
+        raise NotFound("Événement introuvable")
+    body = feeds.build_calendar(found, _base_url(request))
+    safe = "".join(c for c in item_id if c.isalnum() or c in "-_")[:40] or "evenement"
+    return Response(body, content_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{safe}.ics"'})
+
+
 async def news_atom(datasette, request):
-    """The latest items as Atom (filters: centre, territoire, theme, type)."""
+    """The latest news as Atom (news only unless `type` says otherwise; filters: centre,
+    territoire, theme, type); a relayed item once."""
     filters = queries.Filters.from_args(request.args)
-    items = await queries.latest_items(_db(datasette), None, queries.ATOM_LIMIT, filters)
+    if not filters.type:
+        filters.type = ("news",)
+    items = await queries.latest_items(_db(datasette), None, queries.ATOM_LIMIT * 2, filters)
+    items = queries.merge_item_relays(items)[:queries.ATOM_LIMIT]
     base = _base_url(request)
-    self_url = base + request.full_path
-    body = feeds.build_atom(items, base, self_url,
+    body = feeds.build_atom(items, base, base + request.full_path,
                             "Portail CRPV — dernières actualités des centres de ressources")
     return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+async def agenda_atom(datasette, request):
+    """The agenda as Atom: the upcoming events, soonest first, each once (a series at its
+    next session, a relayed event crediting every centre)."""
+    filters = queries.Filters.from_args(request.args)
+    sessions = await queries.upcoming_events(_db(datasette), filters, limit=queries.AGENDA_LIMIT)
+    events = queries.fold_series(queries.merge_relays(sessions))[:queries.ATOM_LIMIT]
+    base = _base_url(request)
+    body = feeds.build_atom(events, base, base + request.full_path,
+                            "Portail CRPV — agenda des centres de ressources", agenda=True)
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+async def feeds_page(datasette, request):
+    """The feeds and calendars a visitor can follow, explained."""
+    choices = await queries.filter_choices(_db(datasette))
+    return await _page(datasette, request, "portail/flux.html", {"choices": choices})
+
+
+async def feed_stylesheet(datasette, request):
+    """The XSL stylesheet that renders the Atom feeds readably in a browser."""
+    return Response((Path(__file__).resolve().parent / "crpv_portal" / "flux.xsl").read_text(),
+                    content_type="text/xsl; charset=utf-8")
 
 
 @hookimpl
@@ -160,12 +249,17 @@ def register_routes():
     return [
         (r"^/$", home),
         (r"^/recherche$", search),
+        (r"^/recherche\.atom$", search_atom),
+        (r"^/flux$", feeds_page),
+        (r"^/flux\.xsl$", feed_stylesheet),
         (r"^/agenda$", agenda),
+        (r"^/elements/(?P<item_id>[^/]+)\.ics$", item_ics),
         (r"^/elements/(?P<item_id>[^/]+)$", item),
         (r"^/centres/(?P<centre_id>[^/]+)$", centre),
         (r"^/etat-des-sources$", state),
         (rf"^/{DB_NAME}/agenda\.ics$", agenda_ics),
         (rf"^/{DB_NAME}/actualites\.atom$", news_atom),
+        (rf"^/{DB_NAME}/agenda\.atom$", agenda_atom),
     ]
 
 
@@ -214,3 +308,4 @@ def prepare_jinja2_environment(env):
     env.globals["quand"] = formatting.event_when
     env.globals["NATURES"] = formatting.KINDS
     env.globals["NATURES_PLURIEL"] = formatting.KINDS_PLURAL
+    env.globals["TYPES_EVENEMENT"] = queries.event_type_labels()

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 
-from .formatting import KINDS, parse_when, safe_body
+from .formatting import KINDS, event_when, parse_when, safe_body
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 UID_DOMAIN = "portail-crpv"
@@ -166,9 +166,12 @@ def build_calendar(events: list[dict], base_url: str) -> bytes:
                                                            plain_text(row.get("city"))) if x))
                           if p)
         item_url = _safe_url(row.get("url"))
+        sources = "\n".join(
+            plain_text(p["name"]) + (f" — {_safe_url(p.get('url'))}" if _safe_url(p.get("url")) else "")
+            for p in row.get("publishers") or [{"name": row["centre_name"], "url": row.get("url")}])
         description = "\n\n".join(p for p in (
             plain_text(row.get("summary")),
-            f"Source : {plain_text(row['centre_name'])}" + (f" — {item_url}" if item_url else ""),
+            f"Source : {sources}",
             f"Sur le portail : {base_url}/elements/{row['id']}") if p)
         event = [
             "BEGIN:VEVENT",
@@ -216,8 +219,14 @@ def rfc3339(value: str | None, fallback: str | None = None) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def build_atom(items: list[dict], base_url: str, self_url: str, title: str) -> bytes:
-    """An Atom feed of `items` (newest first); HTML content is sanitised, titles are text."""
+STYLESHEET = b'<?xml-stylesheet type="text/xsl" href="/flux.xsl"?>\n'
+
+
+def build_atom(items: list[dict], base_url: str, self_url: str, title: str,
+               alternate: str | None = None, agenda: bool = False) -> bytes:
+    """An Atom feed of `items` (newest first; the agenda's sessions soonest first, their
+    date in the title); HTML content is sanitised, titles are text. Every centre that
+    published an item (`publishers`) is an author. A browser shows it through /flux.xsl."""
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "fr"})
 
@@ -231,9 +240,10 @@ def build_atom(items: list[dict], base_url: str, self_url: str, title: str) -> b
     sub(feed, "title", title)
     sub(feed, "subtitle", "Actualités, événements et publications des centres de ressources "
                           "politique de la ville")
-    sub(feed, "id", f"tag:{UID_DOMAIN},2026:actualites")
+    sub(feed, "id", f"tag:{UID_DOMAIN},2026:" + ("agenda" if agenda else "actualites")
+        + ("" if self_url.endswith(("/actualites.atom", "/agenda.atom")) else ":" + self_url.split("/", 3)[-1]))
     sub(feed, "link", rel="self", href=self_url, type="application/atom+xml")
-    sub(feed, "link", rel="alternate", href=base_url + "/", type="text/html")
+    sub(feed, "link", rel="alternate", href=alternate or base_url + "/", type="text/html")
     updated = max((rfc3339(i.get("updated_at") or i["sort_date"], i.get("first_seen_at"))
                    for i in items), default=rfc3339(None))
     sub(feed, "updated", updated)
@@ -241,15 +251,19 @@ def build_atom(items: list[dict], base_url: str, self_url: str, title: str) -> b
     for item in items:
         entry = sub(feed, "entry")
         sub(entry, "id", f"tag:{UID_DOMAIN},2026:item:{item['id']}")
-        sub(entry, "title", item["title"], type="text")
+        heading = item["title"]
+        if agenda and item.get("starts_at"):
+            heading = f"{event_when(item['starts_at'], item.get('ends_at'), item.get('all_day'), item.get('timezone') or item.get('centre_timezone'))} — {heading}"
+        sub(entry, "title", heading, type="text")
         if _safe_url(item["url"]):
             sub(entry, "link", rel="alternate", href=_safe_url(item["url"]), type="text/html")
         sub(entry, "link", rel="related", href=f"{base_url}/elements/{item['id']}", type="text/html")
         sub(entry, "published", rfc3339(item.get("published_at"), item.get("first_seen_at")))
         sub(entry, "updated", rfc3339(item.get("updated_at") or item.get("published_at"),
                                       item.get("first_seen_at")))
-        author = sub(entry, "author")
-        sub(author, "name", item["centre_name"])
+        for publisher in item.get("publishers") or [{"name": item["centre_name"]}]:
+            author = sub(entry, "author")
+            sub(author, "name", publisher["name"])
         sub(entry, "category", term=item["kind"], label=KINDS.get(item["kind"], item["kind"]))
         for label in _labels(item.get("themes")):
             sub(entry, "category", term=label)
@@ -258,4 +272,4 @@ def build_atom(items: list[dict], base_url: str, self_url: str, title: str) -> b
         body = str(safe_body(item.get("body_html")))
         if body.strip():
             sub(entry, "content", body, type="html")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + STYLESHEET + ET.tostring(feed, encoding="utf-8")

@@ -19,9 +19,11 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from normalize.event_types import vocabulary as _event_vocabulary
+from normalize.geo import departement_name
 from normalize.search import build_match_query
 
 from .formatting import MARK_CLOSE, MARK_OPEN, days_since, has_mark
@@ -38,58 +40,176 @@ ITEM_DATE = "coalesce(i.published_at, i.first_seen_at)"
 _YEAR = re.compile(r"^\d{4}$")
 
 
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+KINDS_ACCEPTED = ("news", "event", "document")
+FACET_PARAMS = ("centre", "territoire", "theme", "type", "annee")  # several values each
+AGENDA_PARAMS = ("type_evenement", "departement")  # several values each
+MAX_VALUES = 20  # values of one filter kept (a longer list is someone playing)
+
+
+def _values(value) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(v for v in value if v)
+
+
+def _day(value) -> str | None:
+    """A YYYY-MM-DD date as typed in a date field, or None."""
+    value = (value or "").strip()[:10]
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date().isoformat() if _DAY.match(value) else None
+    except ValueError:
+        return None
+
+
 @dataclass
 class Filters:
-    """Visitor filters shared by search, agenda and feeds (query-string names in French)."""
+    """Visitor filters shared by search, agenda and feeds (query-string names in French).
 
-    centre: str | None = None
-    territoire: str | None = None
-    theme: str | None = None
-    type: str | None = None
-    annee: str | None = None
+    The facet filters hold several values each (one of them must match: `?centre=a&centre=b`);
+    two filters must both match. `du`/`au` bound the item's date (or the session's start on
+    the agenda), `depuis` the day the portal first saw the item, `tri` asks for the newest
+    first instead of the best match."""
+
+    centre: tuple = ()
+    territoire: tuple = ()
+    theme: tuple = ()
+    type: tuple = ()
+    annee: tuple = ()
+    du: str | None = None
+    au: str | None = None
+    depuis: str | None = None
+    tri: str | None = None  # "date": newest first; default: relevance (with words)
+    type_evenement: tuple = ()
+    departement: tuple = ()
+    mode: str | None = None  # "en_ligne" | "sur_place"
+    mois: str | None = None  # the agenda's month (YYYY-MM)
     extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        for name in FACET_PARAMS + AGENDA_PARAMS:
+            setattr(self, name, _values(getattr(self, name))[:MAX_VALUES])
+        self.type = tuple(k for k in self.type if k in KINDS_ACCEPTED)
 
     @classmethod
     def from_args(cls, args) -> "Filters":
         """Read the filters from request.args (empty values ignored)."""
-        def get(name):
-            value = (args.get(name) or "").strip()
-            return value[:200] or None
-        kind = get("type")
-        return cls(get("centre"), get("territoire"), get("theme"),
-                   kind if kind in ("news", "event", "document") else None, get("annee"))
+        def many(name):
+            getlist = getattr(args, "getlist", None)
+            found = getlist(name) if getlist else _values(args.get(name))
+            seen = []
+            for value in found:
+                value = (value or "").strip()[:200]
+                if value and value not in seen:
+                    seen.append(value)
+            return tuple(seen)
 
-    def sql(self, alias: str = "e", with_year_range: bool = True) -> tuple[str, dict]:
-        """Conditions over a side-file row (`publication.elements` or `.seances`) and params."""
+        def one(name):
+            return (args.get(name) or "").strip()[:200] or None
+        mode = one("mode")
+        month = one("mois")
+        return cls(*(many(n) for n in FACET_PARAMS), du=_day(one("du")), au=_day(one("au")),
+                   depuis=_day(one("depuis")), tri="date" if one("tri") == "date" else None,
+                   type_evenement=many("type_evenement"), departement=many("departement"),
+                   mode=mode if mode in ("en_ligne", "sur_place") else None,
+                   mois=month if month and _MONTH.match(month) else None)
+
+    def facet_filters(self) -> dict[str, tuple]:
+        return {name: getattr(self, name) for name in FACET_PARAMS if getattr(self, name)}
+
+    def has_dates(self) -> bool:
+        return bool(self.du or self.au or self.depuis)
+
+    def without(self, *names: str) -> "Filters":
+        """The same filters less the named ones."""
+        values = {name: getattr(self, name) for name in FACET_PARAMS + AGENDA_PARAMS + (
+            "du", "au", "depuis", "tri", "mode", "mois")}
+        for name in names:
+            values[name] = () if name in FACET_PARAMS + AGENDA_PARAMS else None
+        return Filters(**values)
+
+    def accepts(self, row: dict, skip: str | None = None) -> bool:
+        """Does a side-file row (facet columns) pass the facet filters (less `skip`)?"""
+        for name, column in (("centre", "centre_id"), ("territoire", "territoire"),
+                             ("type", "kind"), ("annee", "annee")):
+            if name != skip and getattr(self, name) and row[column] not in getattr(self, name):
+                return False
+        if skip != "theme" and self.theme:
+            themes = json.loads(row["themes"] or "[]")
+            if not any(t in themes for t in self.theme):
+                return False
+        return True
+
+    def sql(self, alias: str = "e", with_year_range: bool = True, facets: bool = True,
+            date_column: str = "tri") -> tuple[str, dict]:
+        """Conditions over a side-file row (`publication.elements` or `.seances`) and params
+        (`facets=False`: the date filters only)."""
         clauses, params = [], {}
-        if self.centre:
-            clauses.append(f"{alias}.centre_id = :f_centre")
-            params["f_centre"] = self.centre
-        if self.territoire:
-            clauses.append(f"{alias}.territoire = :f_territoire")
-            params["f_territoire"] = self.territoire
-        if self.theme:  # `themes` holds the item's theme ids as a JSON array
-            clauses.append(f"instr({alias}.themes, :f_theme) > 0")
-            params["f_theme"] = json.dumps(self.theme)
-        if self.type:
-            clauses.append(f"{alias}.kind = :f_type")
-            params["f_type"] = self.type
-        if self.annee:
-            clauses.append(f"{alias}.annee = :f_annee")
-            params["f_annee"] = self.annee
-            if with_year_range and _YEAR.match(self.annee):
+
+        def among(column: str, name: str, values: tuple) -> None:
+            if len(values) == 1:
+                clauses.append(f"{alias}.{column} = :f_{name}")
+                params[f"f_{name}"] = values[0]
+            elif values:
+                names = [f"f_{name}_{i}" for i in range(len(values))]
+                clauses.append(f"{alias}.{column} in ({', '.join(':' + n for n in names)})")
+                params.update(zip(names, values))
+
+        if facets:
+            among("centre_id", "centre", self.centre)
+            among("territoire", "territoire", self.territoire)
+            if self.theme:  # `themes` holds the item's theme ids as a JSON array
+                names = [f"f_theme_{i}" for i in range(len(self.theme))]
+                clauses.append("(" + " or ".join(f"instr({alias}.themes, :{n}) > 0" for n in names) + ")")
+                params.update({n: json.dumps(t) for n, t in zip(names, self.theme)})
+            among("kind", "type", self.type)
+            among("annee", "annee", self.annee)
+            years = [int(y) for y in self.annee if _YEAR.match(y)]
+            if with_year_range and years and len(years) == len(self.annee):
                 # The year as written is local; its UTC sort keys lie within a day of it:
                 # a range on the indexed key first, the exact year after.
-                year = int(self.annee)
-                clauses.append(f"{alias}.tri >= :f_from and {alias}.tri < :f_to")
-                params.update(f_from=f"{year - 1}-12-31", f_to=f"{year + 1}-01-02")
+                clauses.append(f"{alias}.{date_column} >= :f_from and {alias}.{date_column} < :f_to")
+                params.update(f_from=f"{min(years) - 1}-12-31", f_to=f"{max(years) + 1}-01-02")
+        if self.du:
+            clauses.append(f"{alias}.{date_column} >= :f_du")
+            params["f_du"] = self.du
+        if self.au:  # the whole last day: every instant before the next one
+            clauses.append(f"{alias}.{date_column} < :f_au")
+            params["f_au"] = (date.fromisoformat(self.au) + timedelta(days=1)).isoformat()
+        if date_column == "debut":  # the agenda's own filters (publication.seances)
+            among("type_evenement", "type_evenement", self.type_evenement)
+            among("departement", "departement", self.departement)
+            if self.mode:
+                clauses.append(f"{alias}.en_ligne = {1 if self.mode == 'en_ligne' else 0}")
+        if self.depuis and date_column == "tri":
+            clauses.append(f"{alias}.vu >= :f_depuis")
+            params["f_depuis"] = self.depuis
         return "".join(f" and {c}" for c in clauses), params
 
     def as_params(self) -> dict:
-        """The active filters as query-string parameters."""
-        return {k: v for k, v in (("centre", self.centre), ("territoire", self.territoire),
-                                   ("theme", self.theme), ("type", self.type),
-                                   ("annee", self.annee)) if v}
+        """The active filters as query-string parameters (a list for several values)."""
+        out: dict = {}
+        for name in FACET_PARAMS + ("du", "au", "depuis", "tri") + AGENDA_PARAMS + ("mode",):
+            value = getattr(self, name)
+            if value:
+                out[name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """The active filters as (name, value) pairs, one per value (hidden form fields)."""
+        return [(k, v) for k, values in self.as_params().items()
+                for v in (values if isinstance(values, list) else [values])]
+
+    def first(self, name: str) -> str | None:
+        values = getattr(self, name)
+        return values[0] if values else None
+
+
+def event_type_labels() -> dict[str, str]:
+    return _event_vocabulary().labels
 
 
 def now_text(now: datetime | None = None) -> str:
@@ -124,28 +244,139 @@ async def latest_items(db, kind: str | None, limit: int = 6, filters: Filters | 
         with page as (
           select e.item_rowid, e.tri from publication.elements e
           where 1 {where} order by e.tri desc, e.id limit :limit)
-        select {ITEM_COLUMNS}, i.body_html, i.updated_at, i.first_seen_at, i.last_seen_at
+        select {ITEM_COLUMNS}, i.body_html, i.updated_at, i.first_seen_at, i.last_seen_at,
+          i.cluster_id
         from page p join items i on i.rowid = p.item_rowid join centres c on c.id = i.centre_id
         where i.status = 'active'
         order by p.tri desc, i.id""", {**params, "limit": limit})
 
 
 async def upcoming_events(db, filters: Filters | None = None, now: datetime | None = None,
-                          limit: int = 1000) -> list[dict]:
-    """Upcoming event sessions with their item and centre, soonest first."""
-    where, params = (filters or Filters()).sql("s", with_year_range=False)
+                          limit: int = 1000, month: str | None = None) -> list[dict]:
+    """Upcoming event sessions with their item and centre, soonest first (of one local
+    month when given)."""
+    where, params = (filters or Filters()).sql("s", with_year_range=False, date_column="debut")
+    if month:
+        where += " and s.mois = :month"
+        params["month"] = month
     return await rows(db, f"""
         with page as (
-          select s.event_rowid, s.item_rowid, s.debut, s.titre, s.event_id
+          select s.event_rowid, s.item_rowid, s.debut, s.titre, s.event_id, s.groupe,
+            s.type_evenement
           from publication.seances s
           where s.fin >= :now {where} order by s.debut, s.titre, s.event_id limit :limit)
         select e.id as event_id, e.starts_at, e.ends_at, e.all_day, e.timezone,
-          e.location_name, e.address, e.postcode, e.city, e.online, e.event_type,
-          {ITEM_COLUMNS}, i.first_seen_at, i.last_seen_at, c.timezone as centre_timezone
+          e.location_name, e.address, e.postcode, e.city, e.online, p.type_evenement as event_type,
+          p.groupe, p.debut, {ITEM_COLUMNS}, i.first_seen_at, i.last_seen_at,
+          c.timezone as centre_timezone
         from page p join events e on e.rowid = p.event_rowid join items i on i.rowid = p.item_rowid
           join centres c on c.id = i.centre_id
         where i.status = 'active'
         order by p.debut, p.titre, p.event_id""", {**params, "now": now_text(now), "limit": limit})
+
+
+def merge_relays(sessions: list[dict]) -> list[dict]:
+    """One session per relayed event: the sessions of one relay group at one instant are
+    one, crediting every centre that published it (`publishers`: short names, in order)."""
+    out: list[dict] = []
+    seen: dict[tuple, dict] = {}
+    for ev in sessions:
+        key = (ev.get("groupe") or ev["id"], ev.get("debut") or ev["starts_at"])
+        first = seen.get(key)
+        if first is None:
+            ev["publishers"] = [{"id": ev["centre_id"], "short": ev["centre_short"],
+                                 "name": ev["centre_name"], "url": ev.get("url")}]
+            seen[key] = ev
+            out.append(ev)
+        elif all(p["id"] != ev["centre_id"] for p in first["publishers"]):
+            first["publishers"].append({"id": ev["centre_id"], "short": ev["centre_short"],
+                                        "name": ev["centre_name"], "url": ev.get("url")})
+    return out
+
+
+def fold_series(sessions: list[dict], shown: int = 4) -> list[dict]:
+    """A recurring event once, at its first session here, with its next sessions
+    (`next_sessions`, at most `shown`, and `more_sessions` beyond)."""
+    out: list[dict] = []
+    first_of: dict[str, dict] = {}
+    for ev in sessions:
+        key = ev.get("groupe") or ev["id"]
+        first = first_of.get(key)
+        if first is None:
+            ev["next_sessions"], ev["more_sessions"] = [], 0
+            first_of[key] = ev
+            out.append(ev)
+        elif len(first["next_sessions"]) < shown:
+            first["next_sessions"].append(ev)
+        else:
+            first["more_sessions"] += 1
+    return out
+
+
+def merge_item_relays(items: list[dict]) -> list[dict]:
+    """One entry per relay group in a list of items (the first one listed), crediting every
+    centre that published it (`publishers`)."""
+    out: list[dict] = []
+    seen: dict[str, dict] = {}
+    for it in items:
+        key = it.get("cluster_id") or it["id"]
+        publisher = {"id": it["centre_id"], "short": it["centre_short"], "name": it["centre_name"],
+                     "url": it.get("url")}
+        first = seen.get(key)
+        if first is None:
+            it["publishers"] = [publisher]
+            seen[key] = it
+            out.append(it)
+        elif all(p["id"] != it["centre_id"] for p in first["publishers"]):
+            first["publishers"].append(publisher)
+    return out
+
+
+async def item_sessions(db, item_id: str) -> list[dict]:
+    """Every session of one active event with its item and centre (its own .ics)."""
+    return await rows(db, f"""
+        select e.id as event_id, e.starts_at, e.ends_at, e.all_day, e.timezone,
+          e.location_name, e.address, e.postcode, e.city, e.online, e.event_type,
+          {ITEM_COLUMNS}, i.first_seen_at, i.last_seen_at, c.timezone as centre_timezone
+        from items i join centres c on c.id = i.centre_id join events e on e.item_id = i.id
+        where i.id = :id and i.status = 'active'
+        order by e.starts_at_utc, e.id limit 500""", {"id": item_id})
+
+
+async def agenda_months(db, filters: Filters, now: datetime | None = None) -> list[dict]:
+    """The months holding upcoming sessions that pass the filters, with their counts."""
+    where, params = filters.sql("s", with_year_range=False, date_column="debut")
+    return await rows(db, f"""
+        select s.mois, count(*) as n from publication.seances s
+        where s.fin >= :now {where} group by s.mois order by s.mois""",
+        {**params, "now": now_text(now)})
+
+
+async def past_sessions(db, item_ids: list[str], now: datetime | None = None) -> dict[str, int]:
+    """How many sessions of each item already took place (a running series)."""
+    if not item_ids:
+        return {}
+    found = await rows(db, """
+        select e.item_id, count(*) as n from events e
+        where e.item_id in (select value from json_each(:ids)) and e.starts_at_utc < :now
+        group by e.item_id""", {"ids": json.dumps(item_ids), "now": now_text(now)[:19]})
+    return {r["item_id"]: r["n"] for r in found}
+
+
+async def event_types(db) -> list[dict]:
+    """The event types of upcoming sessions, with their French labels and counts."""
+    found = await rows(db, """select type_evenement as id, count(*) as n from publication.seances
+                              where type_evenement != '' group by type_evenement""")
+    labels = event_type_labels()
+    found.sort(key=lambda r: list(labels).index(r["id"]) if r["id"] in labels else 99)
+    return [{"id": r["id"], "label": labels.get(r["id"], r["id"]), "n": r["n"]} for r in found]
+
+
+async def departements(db) -> list[dict]:
+    found = await rows(db, """select departement as id, count(*) as n from publication.seances
+                              where departement != '' group by departement order by departement""")
+    return [{"id": r["id"], "label": f"{r['id']} – {departement_name(r['id']) or r['id']}"}
+            for r in found]
 
 
 async def counts(db) -> dict:
@@ -193,12 +424,21 @@ async def item_page(db, item_id: str) -> dict | None:
     item["documents"] = await rows(db, "select id, file_url, media_type, size_bytes, pages, title, "
                                        "error from documents where item_id = :id order by file_url "
                                        "limit 50", {"id": item_id})
+    now = now_text()[:19]
+    for session in item["events"]:
+        session["past"] = bool(session.get("starts_at_utc")) and session["starts_at_utc"][:19] < now
     item["related"] = []
     if item["cluster_id"]:
-        item["related"] = await rows(db, f"""
+        related = await rows(db, f"""
             select {ITEM_COLUMNS} from items i join centres c on c.id = i.centre_id
             where i.cluster_id = :cluster and i.id != :id and i.status = 'active'
-            order by sort_date limit 50""", {"cluster": item["cluster_id"], "id": item_id})
+              and i.centre_id != :centre
+            order by sort_date, i.id limit 50""",
+            {"cluster": item["cluster_id"], "id": item_id, "centre": item["centre_id"]})
+        once: dict[str, dict] = {}  # "aussi publié par": each other centre once
+        for r in related:
+            once.setdefault(r["centre_id"], r)
+        item["related"] = list(once.values())
     return item
 
 
@@ -273,30 +513,30 @@ class SearchResult:
     page: int
     pages: int
     capped: bool = False  # more matches than SEARCH_CAP: counts are lower bounds
+    sort: str = "pertinence"
 
 
 FACET_COLUMNS = "e.item_rowid, e.id, e.tri, e.centre_id, e.territoire, e.kind, e.annee, e.themes"
+BROWSE_FACET_CAP = 20000  # items counted for facets of a listing by date range
 
 
-async def search(db, query: str, filters: Filters, page: int = 1) -> SearchResult:
-    """Full-text search over items and PDF text, with facets and snippets; or, without
-    words, every item newest first with exact facets from the publication's counts."""
-    match = build_match_query(query)
-    match_docs = build_match_query(query, stems_column=None)
-    if not match:
-        return await _browse(db, query, filters, page)
-    where, fparams = filters.sql("e", with_year_range=False)
+async def _matches(db, match: str, match_docs: str | None, where: str, fparams: dict,
+                   scored: bool = True) -> tuple[dict[int, dict], bool]:
+    """Side-file rows of the items matching `match` (item text or PDF text) that pass
+    `where`, by item rowid, with their best bm25 score; and whether a cap was reached."""
+    score = "bm25(items_fts, 10.0, 5.0, 1.0, 2.0)" if scored else "0.0"
     # FTS5 walks its matches newest rowid first and stops at the cap: nothing is scored or
     # joined beyond it. Each match is checked against the filters on its compact side-file
     # row (the CROSS JOIN keeps FTS5 the outer loop); bm25 is computed for the rows kept.
     found = await rows(db, f"""
-        select {FACET_COLUMNS}, bm25(items_fts, 10.0, 5.0, 1.0, 2.0) as score
+        select {FACET_COLUMNS}, {score} as score
         from items_fts f cross join publication.elements e on e.item_rowid = f.rowid
         where items_fts match :match {where}
         order by f.rowid desc limit :cap""", {"match": match, "cap": SEARCH_CAP, **fparams})
     # PDF text: the newest matching files, then their items through the same filters.
-    found_docs = await rows(db, """
-        select d.item_id, bm25(documents_fts, 5.0, 1.0) + 0.5 as score
+    doc_score = "bm25(documents_fts, 5.0, 1.0) + 0.5" if scored else "0.5"
+    found_docs = await rows(db, f"""
+        select d.item_id, {doc_score} as score
         from documents_fts f cross join documents d on d.rowid = f.rowid
         where documents_fts match :match order by f.rowid desc limit :cap""",
         {"match": match_docs or match, "cap": DOC_CAP})
@@ -317,20 +557,46 @@ async def search(db, query: str, filters: Filters, page: int = 1) -> SearchResul
         doc = doc_scores.get(r["id"])
         if doc is not None and (r["score"] is None or doc < r["score"]):
             r["score"] = doc
-    # Best score first, then newest, then id (three stable sorts).
+    return by_rowid, capped
+
+
+async def search(db, query: str, filters: Filters, page: int = 1,
+                 page_size: int = PAGE_SIZE) -> SearchResult:
+    """Full-text search over items and PDF text, with facets and snippets; or, without
+    words, every item newest first with exact facets from the publication's counts."""
+    match = build_match_query(query)
+    match_docs = build_match_query(query, stems_column=None)
+    if not match:
+        return await _browse(db, query, filters, page, page_size)
+    where, fparams = filters.sql("e", with_year_range=False)
+    by_rowid, capped = await _matches(db, match, match_docs, where, fparams)
     ranked = sorted(by_rowid.values(), key=lambda r: r["id"])
     ranked.sort(key=lambda r: r["tri"], reverse=True)
-    ranked.sort(key=lambda r: r["score"])
-    facets = _facets_of_rows(ranked, await _labels(db))
+    if filters.tri != "date":  # best score first, then newest, then id (stable sorts)
+        ranked.sort(key=lambda r: r["score"])
+    labels = await _labels(db)
+    facets = _facets_of_rows(ranked, labels)
+    selected = filters.facet_filters()
+    if selected:
+        # The other values of a facet already chosen: counted without that facet's own
+        # choice (one more walk, unscored, without the facet filters), so a second value
+        # can be added and each count says what it would bring.
+        dwhere, dparams = filters.sql("e", with_year_range=False, facets=False)
+        wider, wider_capped = await _matches(db, match, match_docs, dwhere, dparams, scored=False)
+        capped = capped or wider_capped
+        for name in selected:
+            facets[name] = _facets_of_rows(
+                [r for r in wider.values() if filters.accepts(r, skip=name)], labels)[name]
     total = len(ranked)
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
-    window = [r["item_rowid"] for r in ranked[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]]
+    window = [r["item_rowid"] for r in ranked[(page - 1) * page_size: page * page_size]]
     hits = await _hydrate(db, window, match, match_docs)
-    return SearchResult(query, match, total, hits, facets, page, pages, capped=capped)
+    return SearchResult(query, match, total, hits, facets, page, pages, capped=capped,
+                        sort="date" if filters.tri == "date" else "pertinence")
 
 
-def _facets_of_rows(result: list[dict], labels: dict[tuple, str]) -> list[dict]:
+def _facets_of_rows(result: list[dict], labels: dict[tuple, str]) -> dict[str, list[dict]]:
     """Facet counts over the result rows (their side-file columns were fetched with them):
     GROUP BY centre, territory, kind, year and theme."""
     counters = {name: Counter() for name in FACET_ORDER}
@@ -361,7 +627,7 @@ def _facet_lists(counted: list[dict], labels: dict[tuple, str]) -> dict[str, lis
         if name == "annee":
             values.sort(key=lambda v: v["value"], reverse=True)
         else:
-            values.sort(key=lambda v: (-v["count"], v["value"]))
+            values.sort(key=lambda v: (-v["count"], v["label"].casefold(), v["value"]))
     return out
 
 
@@ -373,46 +639,89 @@ async def _labels(db) -> dict[tuple, str]:
     return labels
 
 
-async def _browse(db, query: str, filters: Filters, page: int) -> SearchResult:
+async def _browse(db, query: str, filters: Filters, page: int,
+                  page_size: int = PAGE_SIZE) -> SearchResult:
     """No words to search: every matching item, newest first; exact totals and facets from
-    the counts computed at publication (a GROUP BY over at most a few thousand rows)."""
+    the counts computed at publication (a GROUP BY over at most a few thousand rows), or,
+    within a date range, from the items of that range walked on the date index."""
+    if filters.has_dates():
+        return await _browse_dates(db, query, filters, page, page_size)
     facets = await _cube_facets(db, filters)
-    total = sum(v["count"] for v in facets["type"])
-    pages = max(1, min(BROWSE_PAGES, -(-total // PAGE_SIZE)))
+    for name in filters.facet_filters():  # a chosen facet counted without its own choice
+        facets[name] = (await _cube_facets(db, filters.without(name)))[name]
+    total = _cube_total(facets, filters)
+    pages = max(1, min(BROWSE_PAGES, -(-total // page_size)))
     page = min(max(page, 1), pages)
     ewhere, eparams = filters.sql("e")
     window = await rows(db, f"""
         select e.item_rowid from publication.elements e where 1 {ewhere}
         order by e.tri desc, e.id limit :limit offset :offset""",
-        {**eparams, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
+        {**eparams, "limit": page_size, "offset": (page - 1) * page_size})
     hits = await _hydrate(db, [r["item_rowid"] for r in window], None, None)
-    return SearchResult(query, None, total, hits, facets, page, pages, capped=False)
+    return SearchResult(query, None, total, hits, facets, page, pages, capped=False, sort="date")
+
+
+def _cube_total(facets: dict[str, list[dict]], filters: Filters) -> int:
+    """The number of items matching every filter: the kinds' counts (those chosen)."""
+    return sum(v["count"] for v in facets["type"] if not filters.type or v["value"] in filters.type)
+
+
+async def _browse_dates(db, query: str, filters: Filters, page: int, page_size: int) -> SearchResult:
+    """A listing within a date range (or new since a day): the range's items walked newest
+    first on the date index (at most BROWSE_FACET_CAP), the facet filters applied to them."""
+    dwhere, dparams = filters.sql("e", facets=False)
+    column = "vu" if filters.depuis and not (filters.du or filters.au) else "tri"
+    walked = await rows(db, f"""
+        select {FACET_COLUMNS} from publication.elements e indexed by elements_{column}
+        where 1 {dwhere} order by e.{column} desc, e.id limit :cap""",
+        {**dparams, "cap": BROWSE_FACET_CAP})
+    capped = len(walked) >= BROWSE_FACET_CAP
+    if column == "vu":
+        walked.sort(key=lambda r: (r["tri"], r["id"]), reverse=True)
+    result = [r for r in walked if filters.accepts(r)]
+    labels = await _labels(db)
+    facets = _facets_of_rows(result, labels)
+    for name in filters.facet_filters():
+        facets[name] = _facets_of_rows([r for r in walked if filters.accepts(r, skip=name)],
+                                       labels)[name]
+    total = len(result)
+    pages = max(1, min(BROWSE_PAGES, -(-total // page_size)))
+    page = min(max(page, 1), pages)
+    window = [r["item_rowid"] for r in result[(page - 1) * page_size: page * page_size]]
+    hits = await _hydrate(db, window, None, None)
+    return SearchResult(query, None, total, hits, facets, page, pages, capped=capped, sort="date")
 
 
 async def _cube_facets(db, filters: Filters) -> dict[str, list[dict]]:
     """Facets of every item matching `filters`, from `publication.cube*` (exact counts)."""
     conditions, params = [], {}
     for name, column in (("centre", "centre_id"), ("territoire", "territoire"), ("type", "kind")):
-        value = getattr(filters, name)
-        if value:
-            conditions.append(f"{column} = :{name}")
-            params[name] = value
-    if filters.theme:
-        params["theme"] = filters.theme
+        values = getattr(filters, name)
+        if values:
+            names = [f"{name}_{i}" for i in range(len(values))]
+            conditions.append(f"{column} in ({', '.join(':' + n for n in names)})")
+            params.update(zip(names, values))
+    if len(filters.theme) == 1:
+        params["theme"] = filters.theme[0]
         year_column = "annee"
         source = "publication.cube_themes where theme_id = :theme"
         themes_source = "publication.cube_paires where theme_id = :theme"
         theme_column = "autre_theme"
+    elif filters.theme:
+        # Several themes: an item with two of them must count once. Its counts come from
+        # the items themselves (the facet of every item of these themes, walked once).
+        return await _theme_union_facets(db, filters)
     else:
         year_column = "substr(mois, 1, 4)"
         source = "publication.cube where 1"
         themes_source = "publication.cube_themes where 1"
         theme_column = "theme_id"
-    if filters.annee:
-        params["annee"] = filters.annee
+    year_names = [f"annee_{i}" for i in range(len(filters.annee))]
+    params.update(zip(year_names, filters.annee))
     where = "".join(f" and {c}" for c in conditions)
-    year_where = f" and {year_column} = :annee" if filters.annee else ""
-    theme_year_where = " and annee = :annee" if filters.annee else ""
+    in_years = ", ".join(":" + n for n in year_names)
+    year_where = f" and {year_column} in ({in_years})" if year_names else ""
+    theme_year_where = f" and annee in ({in_years})" if year_names else ""
     counted = await rows(db, f"""
         with k as (select centre_id, territoire, kind, {year_column} as annee, n
                    from {source} {where} {year_where})
@@ -423,6 +732,14 @@ async def _cube_facets(db, filters: Filters) -> dict[str, list[dict]]:
         union all select 'theme', {theme_column}, sum(n) from {themes_source} {where}
           {theme_year_where} group by {theme_column}""", params)
     return _facet_lists(counted, await _labels(db))
+
+
+async def _theme_union_facets(db, filters: Filters) -> dict[str, list[dict]]:
+    where, params = filters.sql("e")
+    found = await rows(db, f"""
+        select {FACET_COLUMNS} from publication.elements e where 1 {where}
+        limit :cap""", {**params, "cap": BROWSE_FACET_CAP})
+    return _facets_of_rows(found, await _labels(db))
 
 
 async def _hydrate(db, item_rowids: list[int], match: str | None, match_docs: str | None) -> list[dict]:

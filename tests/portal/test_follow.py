@@ -1,0 +1,94 @@
+"""Search with several facet values, dates and sort; feeds of a search; the agenda's types,
+months, series and relays; one event's .ics (exact values on the fixture)."""
+
+from __future__ import annotations
+
+import re
+
+import feedparser
+import icalendar
+
+from .test_search import _search
+
+
+def _facet(html: str, title: str) -> dict[str, int]:
+    block = html.split(f"<h3>{title}</h3>", 1)[1].split("</section>", 1)[0]
+    return {re.sub(r"\s+", " ", label).strip(): int(n) for label, n in re.findall(
+        r'</span> ([^<]+)</a> <span class="compte">\((\d+)\)</span>', block)}
+
+
+def test_two_values_of_one_facet_and_counts_of_the_others(client, fixture_only):
+    html, titles = _search(client, "jeunes", centre=["irev", "ville_caraibe"])
+    assert set(titles) == {"L'emploi des jeunes dans les quartiers prioritaires",
+                           "Rencontre jeunesse et insertion à Fort-de-France"}
+    # The chosen facet counts without its own choice: another centre can be added.
+    assert _facet(html, "Centre") == {"IREV": 1, "PQN-A": 1, "Profession Banlieue": 1,
+                                      "Ville Caraïbe": 1}
+    assert html.count('aria-checked="true"') == 2
+    assert _facet(html, "Nature") == {"Actualité": 1, "Événement": 1}
+
+
+def test_every_value_of_a_facet_is_reachable_and_counts_add_up(client, fixture_only):
+    html, _ = _search(client, "")
+    centres = _facet(html, "Centre")
+    assert len(centres) > 10 and "Voir plus (" in html  # beyond ten: under "voir plus"
+    assert sum(centres.values()) == sum(_facet(html, "Nature").values()) == 17
+
+
+def test_date_range_new_since_and_sort(client, fixture_only):
+    html, all_titles = _search(client, "quartiers")
+    _, by_date = _search(client, "quartiers", tri="date")
+    assert set(by_date) == set(all_titles)
+    dates = re.findall(r'<time datetime="([^"]+)">', _search(client, "quartiers", tri="date", type="news")[0])
+    assert len(dates) >= 3 and dates == sorted(dates, reverse=True)
+    _, none = _search(client, "quartiers", du="2000-01-01", au="2000-12-31")
+    assert none == []
+    _, since = _search(client, "", depuis="2100-01-01")
+    assert since == []
+    _, everything = _search(client, "", du="2000-01-01")
+    assert len(everything) == 17
+
+
+def test_follow_this_search_holds_exactly_its_results(client, fixture_only):
+    params = {"q": "jeunes", "centre": ["irev", "ville_caraibe"], "du": "2000-01-01"}
+    html = client.get("/recherche", params=params).text
+    feed_url = re.search(r'<a href="([^"]+)" type="application/atom\+xml">Suivre cette recherche', html).group(1)
+    feed = feedparser.parse(client.get(feed_url.replace("&amp;", "&")).content)
+    assert not feed.bozo
+    page_ids = set(re.findall(r'<h3 class="fiche-titre"><a href="/elements/([^"]+)"', html))
+    assert {e.id.rsplit(":", 1)[1] for e in feed.entries} == page_ids and len(page_ids) == 2
+
+
+def test_news_feed_holds_news_once_crediting_every_centre(client, fixture_only):
+    feed = feedparser.parse(client.get("/portail/actualites.atom").content)
+    relayed = [e for e in feed.entries if e.title.startswith("Cités éducatives")]
+    assert len(relayed) == 1
+    assert sorted(a.name for a in relayed[0].authors) == [
+        "Profession Banlieue", "Réseau national des centres de ressources politique de la ville"]
+    assert b'<?xml-stylesheet type="text/xsl" href="/flux.xsl"?>' in client.get("/portail/actualites.atom").content
+    assert client.get("/flux.xsl").status_code == 200 and client.get("/flux").status_code == 200
+
+
+def test_agenda_type_filter(client, fixture_only):
+    text = client.get("/agenda", params={"type_evenement": "webinaire"}).text
+    assert re.findall(r'<h3 class="fiche-titre"><a href="/elements/[^"]+">([^<]+)</a>', text) == [
+        "Webinaire : l&#39;emploi des femmes dans les QPV"]
+    online = client.get("/agenda", params={"mode": "en_ligne"}).text
+    assert "Webinaire : l&#39;emploi des femmes" in online and "Rencontre jeunesse" not in online
+
+
+def test_event_ics_parses(client, fixture_only):
+    html = client.get("/agenda").text
+    item = re.search(r'<a href="/elements/([^"]+)\.ics">Ajouter à mon agenda', html).group(1)
+    response = client.get(f"/elements/{item}.ics")
+    assert response.headers["content-type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    events = [c for c in calendar.walk("VEVENT")]
+    assert len(events) >= 1 and all(e.get("DTSTART") for e in events)
+    assert client.get("/elements/inconnu.ics").status_code == 404
+
+
+def test_agenda_ics_lists_no_event_twice(client):
+    calendar = icalendar.Calendar.from_ical(client.get("/portail/agenda.ics").content)
+    keys = [(str(e["SUMMARY"]), e["DTSTART"].to_ical()) for e in calendar.walk("VEVENT")]
+    assert len(keys) == len(set(keys))
