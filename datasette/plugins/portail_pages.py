@@ -26,6 +26,9 @@ from crpv_portal.pool import PagePool, side_file, sqlite_uri  # noqa: E402
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: https://*.tile.openstreetmap.org; object-src 'none'; "
        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+FEED_PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                 "img-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+                 "form-action 'self'")
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -113,6 +116,18 @@ async def search(datasette, request):
     return await _page(datasette, request, "portail/recherche.html", context)
 
 
+def _atom_response(request, body: bytes) -> Response:
+    """An Atom feed, typed as such for feed readers; a browser asking for HTML gets the same
+    document typed as XML, so that it applies the feed's XSL stylesheet (/flux.xsl) instead
+    of showing raw text."""
+    if "text/html" not in (request.headers.get("accept") or ""):
+        return Response(body, content_type="application/atom+xml; charset=utf-8",
+                        headers={"Vary": "Accept"})
+    # Not sandboxed: an opaque origin could not load the stylesheet (script-src governs it).
+    return Response(body, content_type="application/xml; charset=utf-8",
+                    headers={"Vary": "Accept", "Content-Security-Policy": FEED_PAGE_CSP})
+
+
 async def search_atom(datasette, request):
     """Any search or listing as an Atom feed ("suivre cette recherche"): the same results
     as the results page, newest first, at most ATOM_LIMIT of them."""
@@ -127,7 +142,7 @@ async def search_atom(datasette, request):
     title = "Portail CRPV — " + (f"recherche {described}" if described else "tous les éléments")
     body = feeds.build_atom(result.hits, base, base + request.full_path, title,
                             alternate=base + _href("/recherche", _query(q, filters)))
-    return Response(body, content_type="application/atom+xml; charset=utf-8")
+    return _atom_response(request, body)
 
 
 async def agenda(datasette, request):
@@ -217,7 +232,7 @@ async def news_atom(datasette, request):
     base = _base_url(request)
     body = feeds.build_atom(items, base, base + request.full_path,
                             "Portail CRPV — dernières actualités des centres de ressources")
-    return Response(body, content_type="application/atom+xml; charset=utf-8")
+    return _atom_response(request, body)
 
 
 async def agenda_atom(datasette, request):
@@ -229,7 +244,7 @@ async def agenda_atom(datasette, request):
     base = _base_url(request)
     body = feeds.build_atom(events, base, base + request.full_path,
                             "Portail CRPV — agenda des centres de ressources", agenda=True)
-    return Response(body, content_type="application/atom+xml; charset=utf-8")
+    return _atom_response(request, body)
 
 
 async def feeds_page(datasette, request):
@@ -241,7 +256,7 @@ async def feeds_page(datasette, request):
 async def feed_stylesheet(datasette, request):
     """The XSL stylesheet that renders the Atom feeds readably in a browser."""
     return Response((Path(__file__).resolve().parent / "crpv_portal" / "flux.xsl").read_text(),
-                    content_type="text/xsl; charset=utf-8")
+                    content_type="text/xml; charset=utf-8")
 
 
 @hookimpl

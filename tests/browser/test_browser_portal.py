@@ -96,7 +96,9 @@ def test_state_page(page, fixture_only, portal_url, artifacts):
 
 
 @pytest.mark.parametrize("path", ["/", "/recherche?q=emploi", "/agenda", "/etat-des-sources",
-                                  "/centres/irev", "/elements/{hostile}"])
+                                  "/centres/irev", "/elements/{hostile}", "/flux",
+                                  "/recherche?q=jeunes&centre=irev&centre=ville_caraibe&du=2000-01-01&tri=date",
+                                  "/agenda?type_evenement=webinaire&mode=en_ligne"])
 def test_no_serious_accessibility_violation(page, portal_url, path):
     if not AXE.exists():
         pytest.skip(f"axe-core missing: run `npm ci --prefix tests/browser` ({AXE})")
