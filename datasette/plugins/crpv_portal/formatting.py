@@ -158,3 +158,117 @@ def iso_day(moment: datetime) -> str:
 def add_days(day: date, n: int) -> date:
     """`day` + n days."""
     return day + timedelta(days=n)
+
+
+# --- Datasette's own pages in French --------------------------------------------------------
+
+NARROW_NBSP = "\u202f"  # the thousands separator of French typography
+
+
+def number_fr(value) -> str:
+    """1234567 → '1 234 567' (narrow no-break spaces); anything else unchanged."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "" if value is None else str(value)
+    if isinstance(value, float) and not value.is_integer():
+        return decimal_fr(value)
+    return f"{int(value):,}".replace(",", NARROW_NBSP)
+
+
+def decimal_fr(value, digits: int = 1) -> str:
+    """9.1 → '9,1'; 1234.5 → '1 234,5'."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "" if value is None else str(value)
+    text = f"{number:,.{digits}f}"
+    return text.replace(",", NARROW_NBSP).replace(".", ",")
+
+
+def rows_fr(count) -> str:
+    """'1 ligne', '1 234 lignes'."""
+    if count is None:
+        return "nombre de lignes inconnu"
+    return f"{number_fr(count)} ligne" + ("" if count in (0, 1) else "s")
+
+
+# Datasette's filter operators (datasette/filters.py), keyed by lookup.
+OPERATORS = {
+    "exact": "=", "not": "≠", "contains": "contient", "endswith": "se termine par",
+    "startswith": "commence par", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤",
+    "like": "ressemble à (motif SQL)", "notlike": "ne ressemble pas à (motif SQL)", "glob": "correspond au motif glob",
+    "in": "parmi (liste)", "notin": "hors de (liste)", "arraycontains": "le tableau contient",
+    "arraynotcontains": "le tableau ne contient pas", "date": "à la date",
+    "isnull": "est vide (NULL)", "notnull": "n'est pas vide (non NULL)",
+    "isblank": "est vide ou blanc", "notblank": "n'est ni vide ni blanc",
+}
+
+
+def _display_keys() -> dict[str, str]:
+    """Datasette's English display name of each operator → its key ('not like' → 'notlike')."""
+    try:
+        from datasette.filters import Filters
+    except ImportError:  # formatting is used outside Datasette too
+        return {}
+    return {f.display: f.key for f in Filters._filters}
+
+
+_DISPLAY_KEYS = _display_keys()
+
+
+def operator_fr(key_or_display: str) -> str:
+    """A Datasette filter operator (key or English display name) in French."""
+    text = str(key_or_display or "")
+    return OPERATORS.get(text) or OPERATORS.get(_DISPLAY_KEYS.get(text, ""), text)
+
+
+_NO_ARGUMENT = {"isnull", "notnull", "isblank", "notblank"}
+
+
+def filter_description_fr(selections=(), search: str | None = None, sort: str | None = None,
+                          sort_desc: str | None = None) -> str:
+    """The French twin of Datasette's `human_description_en` for a table page:
+    'où kind = « news » et title contient « emploi », triées par published_at (décroissant)'."""
+    parts = []
+    for column, lookup, value in selections or ():
+        if lookup in _NO_ARGUMENT:
+            parts.append(f"{column} {operator_fr(lookup)}")
+        else:
+            parts.append(f"{column} {operator_fr(lookup)} « {value} »")
+    text = ("où " + " et ".join(parts)) if parts else ""
+    if search:
+        text += (", " if text else "") + f"contenant « {search} »"
+    if sort or sort_desc:
+        text += (", " if text else "") + (
+            f"triées par {sort}" if sort else f"triées par {sort_desc} (décroissant)")
+    return text
+
+
+# SQLite's and Datasette's error messages, in French (the raw message stays available).
+_SQL_ERRORS = tuple((re.compile(pattern, re.I), french) for pattern, french in (
+    (r"^no such column: (.+)$", "colonne inconnue : {0}"),
+    (r"^no such table: (.+)$", "table inconnue : {0}"),
+    (r"^no such function: (.+)$", "fonction inconnue : {0}"),
+    (r'^near "(.+)": syntax error$', "erreur de syntaxe près de « {0} »"),
+    (r"^ambiguous column name: (.+)$", "nom de colonne ambigu : {0} (précisez la table)"),
+    (r"^incomplete input$", "requête incomplète (une parenthèse ou un guillemet n'est pas fermé ?)"),
+    (r"^unrecognized token: (.+)$", "symbole non reconnu : {0}"),
+    (r"^wrong number of arguments to function (.+)\(\)$", "mauvais nombre d'arguments pour la fonction {0}()"),
+        (r"^(?:SQL Interrupted|.*interrupted.*)$", "la requête a dépassé le temps permis et a été interrompue"),
+    (r"^attempt to write a readonly database$", "la base est en lecture seule"),
+    (r"^Statement must be a SELECT$", "seules les requêtes SELECT sont permises"),
+    (r"^Statement may not contain PRAGMA$", "les instructions PRAGMA ne sont pas permises"),
+    (r"^You can only execute one statement at a time\.?$", "une seule instruction à la fois"),
+    (r"^Incorrect number of bindings supplied.*$", "nombre de paramètres incorrect"),
+    (r"^(?:Table|View) not found: (.+)$", "table introuvable : {0}"),
+    (r"^Database not found: (.+)$", "base introuvable : {0}"),
+))
+
+
+def sql_error_fr(message) -> str:
+    """A SQLite or Datasette error message in French; an unknown one gets a French preface."""
+    text = str(message or "").strip()
+    for pattern, french in _SQL_ERRORS:
+        found = pattern.match(text)
+        if found:
+            return french.format(*found.groups())
+    return "la requête n'a pas pu être exécutée"
