@@ -6,7 +6,9 @@ stemming each word the same way, so "emplois" finds "emploi" and "rénovations" 
 "rénovation". Accents are folded by the FTS tokenizer (`remove_diacritics 2`) and here.
 Acronyms of the field (`data/acronyms.yaml`) meet their spelled-out forms both ways: the
 query word "QPV" also matches "quartiers prioritaires", and a text that only writes "QPV"
-gets the stems of "quartier prioritaire" indexed beside its own.
+gets the stems of "quartier prioritaire" indexed beside its own. Synonyms of the field
+(`data/thesaurus.yaml`: "rénovation urbaine", "renouvellement urbain", "NPNRU"…) are one
+group: a query naming any of them searches them all.
 Nothing a visitor types can reach FTS5 syntax unquoted: every term is rebuilt from letters
 and digits only, so quotes, parentheses, `NEAR(`, a lone `*` never cause an error.
 """
@@ -24,6 +26,7 @@ import yaml
 from normalize.folding import strip_accents
 
 ACRONYMS_PATH = Path(__file__).resolve().parent.parent / "data" / "acronyms.yaml"
+THESAURUS_PATH = Path(__file__).resolve().parent.parent / "data" / "thesaurus.yaml"
 
 # Elided articles and pronouns glued to the next word by an apostrophe (l'emploi, qu'il).
 _ELISION = re.compile(r"(?<![^\W_])(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu)['’ʼ]", re.I)
@@ -92,6 +95,54 @@ def glossary(path: Path = ACRONYMS_PATH) -> Glossary:
     return Glossary(expansions, pattern)
 
 
+@dataclass(frozen=True)
+class Thesaurus:
+    """Groups of synonyms: each term as its stem sequence, and the group of each sequence."""
+
+    groups: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]  # (term, stems) per member
+    group_of: dict[tuple[str, ...], int]  # stem sequence -> index in `groups`
+    longest: int  # the most stems of one term
+
+
+@lru_cache(maxsize=1)
+def thesaurus(path: Path = THESAURUS_PATH) -> Thesaurus:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    groups, group_of = [], {}
+    for terms in (data or {}).get("groups") or []:
+        members = tuple((str(t), tuple(_stems(_prepare(str(t))))) for t in terms)
+        members = tuple(m for m in members if m[1])
+        for _term_text, stems in members:
+            group_of.setdefault(stems, len(groups))
+        groups.append(members)
+    longest = max((len(stems) for stems in group_of), default=0)
+    return Thesaurus(tuple(groups), group_of, longest)
+
+
+def _synonyms(group: int, stems_column: str | None, typed: str | None) -> str:
+    """The MATCH expression of every term of a thesaurus group (ORed), beside the word the
+    visitor typed (`typed`, when the term was one word). An acronym of the glossary met as
+    a synonym is searched by its spelled-out forms (which the index holds beside every
+    acronym written in capitals) and, from four letters, as a word: "PRE" as a word would
+    also find "pré"."""
+    alternatives: list[str] = _alternatives(typed, stems_column) if typed else []
+    for text, stems in thesaurus().groups[group]:
+        words = _WORD.findall(_prepare(text))
+        if len(words) > 1:
+            found = [_expansion(stems, stems_column)]
+        elif fold(words[0]) in glossary().expansions:
+            found = [_expansion(seq, stems_column) for seq in glossary().expansions[fold(words[0])]]
+            if len(words[0]) >= 4:
+                found.insert(0, _quote(words[0].lower()))
+        else:
+            found = _alternatives(words[0], stems_column)
+        alternatives.extend(f for f in found if f not in alternatives)
+    return "(" + " OR ".join(alternatives) + ")" if len(alternatives) > 1 else alternatives[0]
+
+
+def _token_stems(token: str) -> tuple[str, ...]:
+    return tuple(stem_word(w) for w in _WORD.findall(token.rstrip("*")) if w.lower() not in STOPWORDS)
+
+
 def stem_text(text: str) -> str:
     """French stems of the meaningful words of `text`, space-separated, for `items.search_stems`;
     each acronym of the glossary used in the text adds the stems of its first expansion."""
@@ -112,16 +163,24 @@ def _quote(text: str) -> str:
 
 def _term(word: str, stems_column: str | None) -> str | None:
     """The MATCH sub-expression for one visitor word (or None when nothing is left)."""
+    alternatives = _alternatives(word, stems_column)
+    if not alternatives:
+        return None
+    return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
+
+
+def _alternatives(word: str, stems_column: str | None) -> list[str]:
+    """The MATCH expressions any of which finds one visitor word."""
     prefix = word.endswith("*")
     word = word.rstrip("*")
     parts = [p for p in _WORD.findall(word)]
     if not parts:
-        return None
+        return []
     if len(parts) > 1:  # a hyphenated compound is a phrase: Seine-Saint-Denis
-        return _quote(" ".join(parts)) + ("*" if prefix else "")
+        return [_quote(" ".join(parts)) + ("*" if prefix else "")]
     word = parts[0].lower()
     if prefix:
-        return _quote(word) + "*"
+        return [_quote(word) + "*"]
     stem = stem_word(word)
     alternatives = [_quote(word)]
     if stems_column:
@@ -131,7 +190,7 @@ def _term(word: str, stems_column: str | None) -> str | None:
         alternatives.append(f"{_quote(stem)}*")
     for sequence in glossary().expansions.get(fold(word), ()):
         alternatives.append(_expansion(sequence, stems_column))
-    return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
+    return alternatives
 
 
 def _expansion(sequence: tuple[str, ...], stems_column: str | None) -> str:
@@ -169,16 +228,40 @@ def build_match_query(user_input: str, stems_column: str | None = "search_stems"
     groups: list[list[str]] = [[p] for p in phrases]
     pending_or = False
     dropped: list[str] = []
+    words: list[str] = []  # the tokens kept, operators included, function words out
     for token in tokens:
+        if not token.endswith("*") and token.lower() in STOPWORDS and token != "OR":
+            dropped.append(token)
+        else:
+            words.append(token)
+    synonyms = thesaurus()
+    position = 0
+    while position < len(words):
+        token = words[position]
+        position += 1
         if token == "OR":
             pending_or = bool(groups)
             continue
         if token in ("AND", "NOT", "NEAR") or token == "*":
             continue
-        if not token.endswith("*") and token.lower() in STOPWORDS:
-            dropped.append(token)
-            continue
-        expr = _term(token, stems_column)
+        expr = None
+        if synonyms.longest and not token.endswith("*"):
+            # The longest run of words from here that is a term of the thesaurus.
+            run, best = _token_stems(token), None
+            if run in synonyms.group_of:
+                best = (position, synonyms.group_of[run], token)
+            end = position
+            while end < len(words) and len(run) < synonyms.longest and words[end] not in (
+                    "OR", "AND", "NOT", "NEAR", "*") and not words[end].endswith("*"):
+                run += _token_stems(words[end])
+                end += 1
+                if run in synonyms.group_of:
+                    best = (end, synonyms.group_of[run], None)
+            if best is not None:
+                position = best[0]
+                expr = _synonyms(best[1], stems_column, best[2])
+        if expr is None:
+            expr = _term(token, stems_column)
         if expr is None:
             continue
         if pending_or:

@@ -38,11 +38,15 @@ def test_match_query_is_always_valid_fts5(text):
 @pytest.mark.parametrize("text, expected", [
     ("l'emploi des jeunes", '("emploi" OR search_stems : "emploi") AND ("jeunes" OR search_stems : "jeun")'),
     ('"santé', '("santé" OR search_stems : "sant")'),
-    ("(QPV", '("qpv" OR search_stems : "qpv" OR search_stems : "quarti prioritair" OR '
-             'search_stems : "quarti polit vill")'),
-    ("Q.P.V.", '("qpv" OR search_stems : "qpv" OR search_stems : "quarti prioritair" OR '
-               'search_stems : "quarti polit vill")'),
-    ("pre", '("pre" OR search_stems : "pre" OR search_stems : "programm reussit educ")'),
+    ("(QPV", ('("qpv" OR search_stems : "qpv" OR search_stems : "quarti prioritair" OR '
+             'search_stems : "quarti polit vill" OR search_stems : "quarti populair" OR '
+             'search_stems : "zon urbain sensibl" OR "zus" OR search_stems : "zus")')),  # acronyms, then the thesaurus
+    ("Q.P.V.", ('("qpv" OR search_stems : "qpv" OR search_stems : "quarti prioritair" OR '
+             'search_stems : "quarti polit vill" OR search_stems : "quarti populair" OR '
+             'search_stems : "zon urbain sensibl" OR "zus" OR search_stems : "zus")')),
+    ("pre", '("pre" OR search_stems : "pre" OR search_stems : "programm reussit educ" OR '
+            'search_stems : "reussit educ")'),
+    ("réussite éducative", '(search_stems : "reussit educ" OR search_stems : "programm reussit educ")'),
     ('"emploi des jeunes"', '"emploi des jeunes"'),
     ("urba*", '"urba"*'),
     ("OR", '"or"'),
@@ -76,8 +80,8 @@ def test_stem_text_adds_the_expansion_of_each_acronym(text, stems):
 @pytest.mark.parametrize("query, found", [
     ("QPV", {"acronyme", "écrit en toutes lettres", "forme longue"}),
     ("qpv", {"acronyme", "écrit en toutes lettres", "forme longue"}),
-    ("quartiers prioritaires", {"acronyme", "écrit en toutes lettres"}),
-    ("réussite éducative", {"PRE"}),
+    ("quartiers prioritaires", {"acronyme", "écrit en toutes lettres", "forme longue"}),
+    ("réussite éducative", {"PRE"}),  # the synonym PRE by its long form: never "pré"
     ("PRE", {"PRE", "pré"}),  # folded, "pré" is the same word for the search
 ])
 def test_acronyms_and_their_expansions_find_each_other(query, found):
@@ -212,3 +216,23 @@ def test_facet_counts_add_up(client, fixture_only):
     assert sum(counts) == total == 17  # every active item, the gone one excluded
     for label in ("Centre", "Territoire", "Thème", "Année"):
         assert f"<h3>{label}</h3>" in html
+
+
+@pytest.mark.parametrize("query", ["rénovation urbaine", "renovation urbaine", "renouvellement urbain",
+                                   "NPNRU", "ANRU", "rénovations urbaines"])
+def test_synonyms_of_the_thesaurus_find_the_same_items(query):
+    """data/thesaurus.yaml: every term of a group finds what any other term finds."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create virtual table items_fts using fts5(title, body_text, search_stems, "
+                 "tokenize='unicode61 remove_diacritics 2')")
+    texts = {"rénovation": "La rénovation urbaine du Mirail", "renouvellement": "Le renouvellement urbain à Lyon",
+             "npnru": "Le NPNRU finance 450 quartiers", "anru": "L'ANRU signe la convention",
+             "long": "Le nouveau programme national de renouvellement urbain avance",
+             "urbain seul": "Un projet urbain et une rénovation des écoles", "autre": "Le marché de Noël"}
+    for title, body in texts.items():
+        conn.execute("insert into items_fts values (?, ?, ?)", (title, body, stem_text(body)))
+    found = {r[0] for r in conn.execute("select title from items_fts where items_fts match ?",
+                                        (build_match_query(query),))}
+    assert found == {"rénovation", "renouvellement", "npnru", "anru", "long"}
+    docs = build_match_query(query, stems_column=None)
+    assert docs and 'NEAR("renov"* "urbain"*, 4)' in docs
