@@ -29,6 +29,12 @@ def prepare_jinja2_environment(env):
     env.filters["erreur_sql_fr"] = formatting.sql_error_fr
     env.filters["lignes_fr"] = formatting.rows_fr
     env.globals["description_filtre_fr"] = formatting.filter_description_fr
+    # The public state page: harvest errors and runs in French.
+    env.filters["moment_fr"] = formatting.moment_fr
+    env.filters["nature_erreur_fr"] = formatting.error_kind_fr
+    env.globals["erreur_moisson_fr"] = formatting.harvest_error_fr
+    env.globals["statut_passage_fr"] = formatting.RUN_STATUS_FR
+    env.globals["message_passage_fr"] = formatting.run_message_fr
 
 
 @hookimpl

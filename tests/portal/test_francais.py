@@ -115,3 +115,33 @@ def test_french_filters_module():
         "où kind = « news » et url n'est pas vide (non NULL), triées par published_at (décroissant)")
     assert formatting.sql_error_fr('near "selec": syntax error') == "erreur de syntaxe près de « selec »"
     assert formatting.sql_error_fr("something new") == "la requête n'a pas pu être exécutée"
+
+
+def test_state_page_errors_in_french_with_url_time_and_raw_message(client, fixture_only):
+    html = client.get("/etat-des-sources").text
+    row = re.search(r'<a href="/centres/normanvilles">.*?</tr>', html, re.S).group(0)
+    assert "Adresse en erreur : service indisponible (HTTP 503)" in row
+    assert "le site n&#39;a pas répondu à temps" in row or "le site n'a pas répondu à temps" in row
+    assert 'class="adresse-erreur">https://www.normanvilles.org/feed/</a>' in row
+    assert "<summary>Message d'origine</summary><code>http : HTTP 503 Service Unavailable</code>" in row
+    assert re.search(r"\d{1,2}(er)? \w+ 20\d\d à \d{1,2} h", row)  # when, in Paris time
+    oriv = re.search(r'<a href="/centres/oriv">.*?</tr>', html, re.S).group(0)
+    assert "Réussie avec erreurs" in oriv and "document PDF illisible" in oriv
+
+
+def test_harvest_error_sentences():
+    from crpv_portal import formatting
+
+    assert formatting.harvest_error_fr("http", "HTTP 404 (page)") == \
+        "Page en erreur : page introuvable (HTTP 404)"
+    assert formatting.harvest_error_fr("http", "HTTP 410 (feed)") == \
+        "Flux en erreur : page supprimée (HTTP 410)"
+    assert formatting.harvest_error_fr(
+        "feed", "malformed feed read as far as possible: SAXParseException: <unknown>:3:0") == \
+        "document RSS/Atom mal formé, lu aussi loin que possible"
+    assert formatting.harvest_error_fr("network", "DNS lookup failed") == "nom de domaine introuvable (DNS)"
+    assert formatting.harvest_error_fr("nouveau", "x") == "échec de la moisson sur cette adresse"
+    assert formatting.error_kind_fr("trap") == "Limite atteinte"
+    assert formatting.moment_fr("2026-12-04T19:02:58+00:00") == "4 décembre 2026 à 20 h 02"
+    assert formatting.run_message_fr("failed", "site unreachable: no request was answered") == \
+        "site injoignable : aucune requête n'a reçu de réponse"

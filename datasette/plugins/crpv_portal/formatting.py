@@ -272,3 +272,94 @@ def sql_error_fr(message) -> str:
         if found:
             return french.format(*found.groups())
     return "la requête n'a pas pu être exécutée"
+
+
+# --- harvest errors and runs, for the public state page -------------------------------------
+
+def moment_fr(value: str | None, tz: str = "Europe/Paris") -> str:
+    """'2026-12-04T19:02:58+00:00' → '4 décembre 2026 à 20 h 02' (Paris time by default)."""
+    when = parse_when(value)
+    if not isinstance(when, datetime):
+        return date_fr(value) if when else (value or "")
+    when = _local(when, tz)
+    return f"{date_fr(when.isoformat())} à {hour_fr(when)}"
+
+
+HTTP_STATUS_FR = {
+    400: "requête refusée", 401: "authentification demandée", 403: "accès refusé",
+    404: "page introuvable", 410: "page supprimée", 429: "trop de requêtes",
+    500: "erreur du serveur", 502: "passerelle en erreur", 503: "service indisponible",
+    504: "délai de la passerelle dépassé",
+}
+ROLES_FR = {"page": "page", "feed": "flux", "sitemap": "plan du site", "document": "document",
+            "ical": "agenda iCalendar", "robots": "robots.txt", "probe": "sondage",
+            "source": "rubrique signalée"}
+# The stable kinds of harvest_errors (crawlers/, pipelines/) → (label, French sentence).
+ERROR_KINDS_FR = {
+    "http": ("Réponse HTTP", "le site a répondu par une erreur"),
+    "network": ("Réseau", "site injoignable (erreur réseau)"),
+    "timeout": ("Délai", "le site n'a pas répondu à temps"),
+    "robots": ("robots.txt", "le fichier robots.txt du site limite la moisson"),
+    "feed": ("Flux", "document RSS/Atom mal formé, lu aussi loin que possible"),
+    "ical": ("Agenda", "agenda iCalendar illisible ou tronqué"),
+    "parse": ("Lecture", "page ou plan du site illisible"),
+    "pdf": ("PDF", "document PDF illisible"),
+    "validation": ("Élément écarté", "élément incomplet ou invalide, non publié"),
+    "trap": ("Limite atteinte", "une limite de la moisson a été atteinte ; la suite n'a pas été suivie"),
+    "size": ("Taille", "réponse trop volumineuse, tronquée ou ignorée"),
+    "redirect": ("Redirection", "redirection en boucle ou hors du site du centre"),
+    "bug": ("Erreur interne", "erreur du moissonneur sur cette page ; la moisson a continué"),
+    "store": ("Erreur interne", "erreur du moissonneur sur cette page ; la moisson a continué"),
+}
+
+
+def error_kind_fr(kind: str | None) -> str:
+    return ERROR_KINDS_FR.get(kind or "", (f"Autre ({kind})", ""))[0]
+
+
+def harvest_error_fr(kind: str | None, message: str | None) -> str:
+    """A harvest_errors row in one French sentence (the raw message is kept beside it)."""
+    message = message or ""
+    if kind == "http":
+        found = re.match(r"HTTP (\d{3})(?: \((\w+)\))?", message)
+        if found:
+            status = int(found.group(1))
+            what = HTTP_STATUS_FR.get(status, "réponse en erreur")
+            role = ROLES_FR.get(found.group(2) or "", found.group(2) or "adresse")
+            return f"{role[0].upper() + role[1:]} en erreur : {what} (HTTP {status})"
+    if kind == "network" and "DNS" in message:
+        return "nom de domaine introuvable (DNS)"
+    if kind == "timeout" and "given up" in message:
+        return "le site ne répond plus : abandonné après plusieurs délais dépassés"
+    if kind == "trap" and "page budget" in message:
+        return "nombre maximal de pages atteint : la moisson s'est arrêtée là"
+    if kind == "redirect" and "loop" in message:
+        return "redirection en boucle"
+    sentence = ERROR_KINDS_FR.get(kind or "", ("", ""))[1]
+    return sentence or "échec de la moisson sur cette adresse"
+
+
+RUN_STATUS_FR = {
+    "completed": "Réussie", "running": "En cours", "failed": "Échec",
+    "interrupted": "Interrompue", "truncated": "Réussie en partie (limite atteinte)",
+    "suspect": "Suspecte (rien n'a été retiré)", "timeout": "Délai dépassé", "skipped": "Sautée",
+}
+
+
+def run_message_fr(status: str | None, message: str | None) -> str:
+    """What the state page says of a run that did not simply complete."""
+    message = message or ""
+    if status == "failed" and "unreachable" in message:
+        return "site injoignable : aucune requête n'a reçu de réponse"
+    if status == "truncated":
+        return "une limite de la moisson a été atteinte (voir les erreurs « Limite atteinte »)"
+    if status == "suspect":
+        return ("la plupart des éléments connus ont disparu d'un coup : la moisson n'en retire "
+                "aucun tant qu'un passage suivant ne le confirme pas")
+    if status == "interrupted":
+        return "la moisson a été arrêtée avant la fin"
+    if status == "running":
+        return "moisson en cours"
+    if status == "failed":
+        return "la moisson a échoué"
+    return ""
