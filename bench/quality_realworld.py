@@ -5,13 +5,19 @@ In one run, on the same decoded pages, prints for each set:
   default call);
 - main text: share of gold `with` snippets kept and `without` snippets let through, ours vs
   trafilatura (`trafilatura.extract`, its default call);
-- milliseconds per page for each, and the ratio of ours to the baseline.
+- milliseconds per page for each, and the ratio of ours to the baseline: the sides take
+  turns page by page (the machine is shared, its speed drifts), over `--repeats` passes;
+  each figure is the median (min–max) over the passes.
 
 The pages are read as the harvester reads them (`decode_html`: BOM, valid UTF-8, declared
 charset, detection). A page has no centre: it is read in the default centre context
 (Europe/Paris), which only matters for times written without an offset or in UTC.
 
+With `--results`, the realworld figures are written between `<!-- extraction -->` markers in
+`bench/RESULTS.md`.
+
 Usage: .venv/bin/python bench/quality_realworld.py [--misses] [--only dates|text] [--limit N]
+       [--repeats N] [--results]
 """
 
 from __future__ import annotations
@@ -20,8 +26,10 @@ import argparse
 import json
 import lzma
 import os
+import statistics
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,15 +70,37 @@ def html_pages(corpus: Path) -> tuple[list[dict], list[dict]]:
     return dated, texts
 
 
-def timed(function, pages) -> tuple[list, float]:
-    """Results of `function(page)` over pages and the milliseconds per page, after a warm-up
-    on the first pages (lazy imports, caches, dateparser's locale tables) so that no side pays
-    the one-time costs of a process."""
+def timed(functions, pages, repeats: int = 1) -> tuple[list[list], list[list[float]]]:
+    """Results of each function over the pages, and its milliseconds per page in each pass.
+
+    The functions take turns page by page, in an order that rotates from page to page, so
+    that a machine slowed by other work slows every side alike. A warm-up on the first
+    pages (lazy imports, caches, dateparser's locale tables) comes first, so that no side
+    pays the one-time costs of a process."""
     for page in pages[:5]:
-        function(page)
-    start = time.perf_counter()
-    results = [function(page) for page in pages]
-    return results, 1000 * (time.perf_counter() - start) / max(1, len(pages))
+        for function in functions:
+            function(page)
+    results: list[list] = [[] for _ in functions]
+    passes: list[list[float]] = [[] for _ in functions]
+    for repeat in range(repeats):
+        spent = [0.0] * len(functions)
+        for number, page in enumerate(pages):
+            turn = number % len(functions)
+            for k in [*range(turn, len(functions)), *range(turn)]:
+                start = time.perf_counter()
+                value = functions[k](page)
+                spent[k] += time.perf_counter() - start
+                if repeat == 0:
+                    results[k].append(value)
+        for k, seconds in enumerate(spent):
+            passes[k].append(1000 * seconds / max(1, len(pages)))
+    return results, passes
+
+
+def spread(values: list[float], digits: int = 1) -> str:
+    """median (min–max)"""
+    median = statistics.median(values)
+    return f"{median:.{digits}f} ({min(values):.{digits}f}–{max(values):.{digits}f})"
 
 
 def ours_date(page) -> str | None:
@@ -133,37 +163,68 @@ def pct(a: int, b: int) -> str:
     return f"{a}/{b} ({100 * a / b:.1f} %)" if b else "n/a"
 
 
-def run_dates(label: str, pages: list[dict], show_misses: bool) -> None:
-    ours, ms_ours = timed(ours_date, pages)
-    original, ms_original = timed(htmldate_original, pages)
-    default, ms_default = timed(htmldate_default, pages)
+def run_dates(label: str, pages: list[dict], show_misses: bool, repeats: int = 1) -> list[str]:
+    (ours, original, default), (ms_ours, ms_original, ms_default) = timed(
+        (ours_date, htmldate_original, htmldate_default), pages, repeats)
     ok, misses = date_scores(pages, ours)
     ok_original, _ = date_scores(pages, original)
     ok_default, _ = date_scores(pages, default)
-    print(f"[{label}] publication day on {len(pages)} pages")
-    print(f"  ours                          {pct(ok, len(pages))}  {ms_ours:6.1f} ms/page")
-    print(f"  htmldate original_date=True   {pct(ok_original, len(pages))}  {ms_original:6.1f} ms/page")
-    print(f"  htmldate default              {pct(ok_default, len(pages))}  {ms_default:6.1f} ms/page")
-    print(f"  ours - best htmldate          {ok - max(ok_original, ok_default):+d} pages")
+    ratios = [a / b for a, b in zip(ms_ours, ms_original)]
+    lines = [
+        f"[{label}] publication day on {len(pages)} pages (ms/page: median (min–max) of {repeats})",
+        f"  ours                          {pct(ok, len(pages))}  {spread(ms_ours)} ms/page",
+        f"  htmldate original_date=True   {pct(ok_original, len(pages))}  {spread(ms_original)} ms/page",
+        f"  htmldate default              {pct(ok_default, len(pages))}  {spread(ms_default)} ms/page",
+        f"  ours - best htmldate          {ok - max(ok_original, ok_default):+d} pages; time ratio "
+        f"to htmldate original_date=True {spread(ratios, 2)} (whole extract_page)",
+    ]
+    print("\n".join(lines), flush=True)
     if show_misses:
         for line in misses:
             print("    miss", line)
+    return lines
 
 
-def run_text(label: str, pages: list[dict], show_misses: bool) -> None:
-    ours, ms_ours = timed(ours_text, pages)
-    base, ms_base = timed(trafilatura_text, pages)
+def run_text(label: str, pages: list[dict], show_misses: bool, repeats: int = 1) -> list[str]:
+    (ours, base), (ms_ours, ms_base) = timed((ours_text, trafilatura_text), pages, repeats)
     mine, theirs = text_scores(pages, ours), text_scores(pages, base)
-    print(f"[{label}] main text on {len(pages)} pages")
-    print(f"  kept    ours {pct(mine['kept'], mine['kept_total'])}"
-          f"   trafilatura {pct(theirs['kept'], theirs['kept_total'])}")
-    print(f"  leaked  ours {pct(mine['leaked'], mine['leaked_total'])}"
-          f"   trafilatura {pct(theirs['leaked'], theirs['leaked_total'])}")
-    print(f"  time    ours {ms_ours:.1f} ms/page (whole extract_page)"
-          f"   trafilatura {ms_base:.1f} ms/page   ratio {ms_ours / ms_base:.2f}")
+    ratios = [a / b for a, b in zip(ms_ours, ms_base)]
+    lines = [
+        f"[{label}] main text on {len(pages)} pages (ms/page: median (min–max) of {repeats})",
+        f"  kept    ours {pct(mine['kept'], mine['kept_total'])}"
+        f"   trafilatura {pct(theirs['kept'], theirs['kept_total'])}",
+        f"  leaked  ours {pct(mine['leaked'], mine['leaked_total'])}"
+        f"   trafilatura {pct(theirs['leaked'], theirs['leaked_total'])}",
+        f"  time    ours {spread(ms_ours)} ms/page (whole extract_page)"
+        f"   trafilatura {spread(ms_base)} ms/page   ratio {spread(ratios, 2)}",
+    ]
+    print("\n".join(lines), flush=True)
     if show_misses:
         for line in mine["misses"]:
             print("    ours", line)
+    return lines
+
+
+def write_results(lines: list[str], repeats: int) -> None:
+    """Replace the extraction section of bench/RESULTS.md (the other sections are kept)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from servers import machine, replace_section  # the benches' shared helpers
+
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    body = "\n".join([
+        f"## Extraction on real pages — {stamp}",
+        "",
+        f"Machine: {machine()}; load average {os.getloadavg()[0]:.1f} at the end (the machine "
+        "is shared: ratios hold better than absolute figures).",
+        "",
+        f"`bench/quality_realworld.py --repeats {repeats} --results`: the real pages of "
+        "`corpus/realworld/`, ours (`extract_page`, everything a page gives) beside htmldate and "
+        "trafilatura, the sides taking turns page by page; times are median (min–max) over "
+        f"{repeats} passes. Target: ours at most 1.5× trafilatura's time per page.",
+        "",
+        "```", *lines, "```",
+    ])
+    replace_section(ROOT / "bench" / "RESULTS.md", "extraction", body, "Benchmarks")
 
 
 def main(argv=None) -> int:
@@ -172,22 +233,30 @@ def main(argv=None) -> int:
     parser.add_argument("--only", choices=("dates", "text"))
     parser.add_argument("--limit", type=int, default=None, help="first N pages of each set")
     parser.add_argument("--set", choices=("realworld", "html"), default=None)
+    parser.add_argument("--repeats", type=int, default=3, help="timed passes over each set")
+    parser.add_argument("--results", action="store_true",
+                        help="write the realworld figures into bench/RESULTS.md")
     args = parser.parse_args(argv)
     corpus = corpus_dir()
     if not (corpus / "realworld").exists():
         print(f"corpus not found at {corpus} (set CRPV_CORPUS): nothing measured")
         return 0
     dated_html, texts_html = html_pages(corpus)
+    realworld: list[str] = []
     if args.only != "text":
         if args.set != "html":
-            run_dates("realworld", realworld_pages(corpus, "dates", args.limit), args.misses)
+            realworld += run_dates("realworld", realworld_pages(corpus, "dates", args.limit),
+                                   args.misses, args.repeats)
         if args.set != "realworld":
-            run_dates("html", dated_html[:args.limit], args.misses)
+            run_dates("html", dated_html[:args.limit], args.misses, args.repeats)
     if args.only != "dates":
         if args.set != "html":
-            run_text("realworld", realworld_pages(corpus, "text", args.limit), args.misses)
+            realworld += run_text("realworld", realworld_pages(corpus, "text", args.limit),
+                                  args.misses, args.repeats)
         if args.set != "realworld":
-            run_text("html", texts_html[:args.limit], args.misses)
+            run_text("html", texts_html[:args.limit], args.misses, args.repeats)
+    if args.results and realworld:
+        write_results(realworld, args.repeats)
     return 0
 
 

@@ -367,3 +367,17 @@ class ClassIndex:
 
     def has(self, *classes) -> bool:
         return any(cls in self.by_token for cls in classes)
+
+    def having(self, *classes) -> list:
+        """Every element with one of `classes`, unordered."""
+        return [el for cls in classes for el in self.by_token.get(cls, ())]
+
+
+def in_document_order(elements) -> list:
+    """Elements of one tree in document order, each once: what an XPath union returns, for
+    elements gathered from an index (a walk of the tree only when there are several)."""
+    wanted = dict.fromkeys(elements)
+    if len(wanted) < 2:
+        return list(wanted)
+    root = next(iter(wanted)).getroottree().getroot()
+    return [el for el in root.iter() if el in wanted]

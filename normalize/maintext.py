@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from normalize.html import ClassIndex, element_to_text
+from normalize.html import ClassIndex, element_to_text, in_document_order
 from normalize.template import SiteTemplate, drop_boilerplate_blocks
 
 __all__ = ["MainContent", "extract_main", "strip_boilerplate", "outside_boilerplate",
@@ -82,15 +82,11 @@ _CONTAINERS = [
 ]
 # SPIP splits an article into a lede and a text block.
 _SPIP_PARTS = ("chapo", "texte")
-# Ledes/teasers printed above the body container by many CMSs.
-_LEDE_XPATH = ("//*[@itemprop='description' and not(self::meta)]"
-               "|//*[contains(concat(' ', normalize-space(@class), ' '), ' chapo ')]"
-               "|//*[contains(concat(' ', normalize-space(@class), ' '), ' chapeau ')]"
-               "|//*[contains(concat(' ', normalize-space(@class), ' '), ' teaser-text ')]"
-               "|//*[contains(concat(' ', normalize-space(@class), ' '), ' lead ')]"
-               "|//*[contains(concat(' ', normalize-space(@class), ' '), ' lede ')]"
-               "|//*[contains(concat(' ', normalize-space(@class), ' '), ' standfirst ')]"
-               "|//p[contains(concat(' ', normalize-space(@class), ' '), ' intro ')]")
+# Ledes/teasers printed above the body container by many CMSs: by class (looked up in the
+# page's class index, where seven class tests in one XPath cost a scan of the page each) or
+# by microdata.
+_LEDE_CLASSES = ("chapo", "chapeau", "teaser-text", "lead", "lede", "standfirst")
+_LEDE_MARKUP = etree.XPath("//*[@itemprop='description' and not(self::meta)]")
 _MIN_CONTAINER_CHARS = 200
 
 # Paragraph-level boilerplate: "À lire aussi", photo credits, update lines, share prompts.
@@ -344,9 +340,10 @@ def _covers_text(doc, elements) -> bool:
     return inside >= 0.6 * (inside + outside) or outside < 400
 
 
-def _lede(doc, first) -> object | None:
+def _lede(doc, first, index: ClassIndex) -> object | None:
     """A lede printed before the body container (and outside it), if any."""
-    for el in doc.xpath(_LEDE_XPATH):
+    intros = [el for el in index.by_token.get("intro", ()) if el.tag == "p"]
+    for el in in_document_order([*_LEDE_MARKUP(doc), *index.having(*_LEDE_CLASSES), *intros]):
         if el is first or first in el.iterancestors() or el in first.iterancestors():
             continue
         if any(a is first for a in el.iterancestors()):
@@ -427,12 +424,13 @@ def extract_main(doc, url: str, title: str | None = None, template: SiteTemplate
     # A CMS body container is a strong signal even inside a block whose class looks like
     # boilerplate (Blogger's "widget Blog"): it is looked up on the page as published, and
     # only what is kept is copied.
-    elements, method = _containers(doc, index if index is not None else ClassIndex(doc))
+    index = index if index is not None else ClassIndex(doc)
+    elements, method = _containers(doc, index)
     if elements and not _covers_text(doc, elements):
         elements, method = [], ""  # the container holds only part of the article
     if elements:
         deferred = sum(_deferred_len(el) for el in elements)
-        lede = _lede(doc, elements[0])
+        lede = _lede(doc, elements[0], index)
         if lede is not None and method != "spip":
             elements = [lede] + elements
         elements = [copy.deepcopy(el) for el in elements]

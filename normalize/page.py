@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from normalize.folding import fold_key
-from normalize.html import ClassIndex, element_to_text, parse_document
+from normalize.html import ClassIndex, element_to_text, in_document_order, parse_document
 from normalize.maintext import extract_main, outside_boilerplate, strip_boilerplate
 from normalize.pagedate import first_date, metas, modified_candidates, publication_date
 from normalize.structured import (events_of, first_value, location_text, structured_objects,
@@ -154,8 +154,12 @@ def _host_names(url: str) -> list[str]:
     return [host, host.split(".")[0]] if host else []
 
 
+# Headings that may be the page's own title (an article's or main region's h1 is an h1).
+_HEADINGS = etree.XPath("//h1|//*[@itemprop='headline' and not(self::meta)]")
+
+
 def _title(doc, found_metas: dict, jsonld: list[dict], url: str = "",
-           known_names: tuple[str, ...] = ()) -> str | None:
+           known_names: tuple[str, ...] = (), index: ClassIndex | None = None) -> str | None:
     site_names = [found_metas.get("og:site_name", ""), found_metas.get("application-name", ""),
                   *known_names]
     site_names += _host_names(url)
@@ -164,9 +168,9 @@ def _title(doc, found_metas: dict, jsonld: list[dict], url: str = "",
     head_title = doc.find(".//title")
     raw_title = _clean(head_title.text_content()) if head_title is not None else ""
     og = _clean(found_metas.get("og:title") or found_metas.get("twitter:title"))
-    headings = [_text(h) for h in doc.xpath(
-        "//article//h1|//main//h1|//*[" + _has_class("entry-title") + "]"
-        "|//*[@itemprop='headline' and not(self::meta)]|//h1")]
+    index = index if index is not None else ClassIndex(doc)
+    headings = [_text(h) for h in in_document_order([*_HEADINGS(doc),
+                                                      *index.having("entry-title")])]
     headings = [h for h in headings if 3 <= len(h) <= 300]
     references = [_strip_site_suffix(t, site_names).lower() for t in (og, raw_title) if t]
     # The main heading when the title/og:title confirm it (the first h1 may be a logo, a
@@ -334,13 +338,14 @@ def without_stamp(text: str) -> str:
 
 
 def _summary_candidates(doc, found_metas: dict, main_root, template: SiteTemplate | None,
-                        url: str):
+                        url: str, index: ClassIndex | None = None):
     """Description metas, ledes, then the body's own lines, in that order."""
     for key in ("description", "og:description", "twitter:description", "dc.description"):
         value = _clean(found_metas.get(key))
         if value:
             yield value, "meta"
-    for el in doc.xpath("//*[" + _any_class(("chapo", "chapeau", "lead")) + "]"):
+    index = index if index is not None else ClassIndex(doc)
+    for el in in_document_order(index.having("chapo", "chapeau", "lead")):
         yield _text(el), "lede"
     if main_root is not None:
         for block in page_blocks(main_root, url):
@@ -350,12 +355,12 @@ def _summary_candidates(doc, found_metas: dict, main_root, template: SiteTemplat
 
 
 def _summary(doc, found_metas: dict, main_root, title: str | None,
-             template: SiteTemplate | None, url: str) -> str | None:
+             template: SiteTemplate | None, url: str, index: ClassIndex | None = None) -> str | None:
     """The article's first real sentences: never the title, a date line or a menu; a site
     description repeated on every page of the site is not this page's summary."""
     folded_title = fold_key(title or "")
     opening: list[str] = []
-    for text, origin in _summary_candidates(doc, found_metas, main_root, template, url):
+    for text, origin in _summary_candidates(doc, found_metas, main_root, template, url, index):
         if origin == "links" or is_date_line(text):
             continue
         text = without_stamp(text)
@@ -701,16 +706,18 @@ def extract_page(html: str, url: str, context: PageContext | None = None, doc=No
     if base_el is not None and base_el.get("href"):
         base = _abs(url, base_el.get("href")) or url
     canonical = canonical_url(doc, url, found_metas)
-    title = _title(doc, found_metas, jsonld, url, context.site_names)
     index = ClassIndex(doc)
+    title = _title(doc, found_metas, jsonld, url, context.site_names, index)
     main = extract_main(doc, url, title, template=context.template, page_key=canonical,
                         index=index)
     body_html = "".join(
         etree.tostring(el, encoding="unicode", method="html") for el in main.elements)
     # Dates from JSON-LD scripts only: a microdata `datePublished` is one candidate among
     # the page's markup, ranked after `article:published_time` (it is often the update).
-    published = publication_date(doc, url, scripts, context.timezone, context.today)
-    modified = first_date(modified_candidates(doc, scripts), context.timezone, context.today)
+    published = publication_date(doc, url, scripts, context.timezone, context.today,
+                                 found_metas)
+    modified = first_date(modified_candidates(doc, scripts, found_metas), context.timezone,
+                          context.today)
     # Labels ("Quand ?", "Lieu :") count in the main content only, not in menus.
     # The enclosing <main>/<article> when there is one: "practical information" blocks sit
     # beside the body text, not inside it.
@@ -744,7 +751,7 @@ def extract_page(html: str, url: str, context: PageContext | None = None, doc=No
         published_raw=published.raw if published else None,
         published_source=published.source if published else None,
         modified=modified.value if modified else None,
-        summary=_summary(doc, found_metas, main_root, title, context.template, canonical),
+        summary=_summary(doc, found_metas, main_root, title, context.template, canonical, index),
         body_html=body_html,
         body_text=main.text,
         language=_language(doc, found_metas),

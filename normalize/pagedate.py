@@ -360,11 +360,13 @@ def _htmldate(doc, url: str):
 # ------------------------------------------------------------------ the candidates in order
 
 
-def date_candidates(doc, url: str, jsonld: list[dict]) -> Iterator[tuple[str, str]]:
+def date_candidates(doc, url: str, jsonld: list[dict],
+                    found_metas: dict | None = None) -> Iterator[tuple[str, str]]:
     """(raw string, where it was found) for the page's publication date, best first; the
-    costly sources are only searched when the explicit ones gave nothing readable."""
+    costly sources are only searched when the explicit ones gave nothing readable
+    (`found_metas`: the page's `metas`, if the caller has them)."""
     yield _jsonld_date(jsonld, "datePublished"), "jsonld"
-    found = metas(doc)
+    found = metas(doc) if found_metas is None else found_metas
     for key in _META_PUBLISHED:
         if key in found:
             yield found[key], "meta:" + key
@@ -385,10 +387,11 @@ def date_candidates(doc, url: str, jsonld: list[dict]) -> Iterator[tuple[str, st
     yield from _htmldate(doc, url)
 
 
-def modified_candidates(doc, jsonld: list[dict]) -> Iterator[tuple[str, str]]:
+def modified_candidates(doc, jsonld: list[dict],
+                        found_metas: dict | None = None) -> Iterator[tuple[str, str]]:
     """(raw string, where) for the last update the page declares, if any."""
     yield _jsonld_date(jsonld, "dateModified"), "jsonld"
-    found = metas(doc)
+    found = metas(doc) if found_metas is None else found_metas
     for key in _META_MODIFIED:
         if key in found:
             yield found[key], "meta:" + key
@@ -421,7 +424,8 @@ def first_date(candidates: Iterable[tuple[str | None, str]], tz: str = "Europe/P
 
 
 def publication_date(doc, url: str, jsonld: list[dict], tz: str = "Europe/Paris",
-                     today: date | None = None) -> DateFinding | None:
+                     today: date | None = None,
+                     found_metas: dict | None = None) -> DateFinding | None:
     """The page's publication date (see `date_candidates`, `first_date`).
 
     A CMS writes the publisher's *local* day into dated permalinks (`/2023/11/08/slug`). A
@@ -429,7 +433,7 @@ def publication_date(doc, url: str, jsonld: list[dict], tz: str = "Europe/Paris"
     while it falls on another in the centre's is the same instant seen from elsewhere (a New
     York evening stamped in UTC): the URL's day is the publisher's, the time unknown.
     """
-    found = first_date(date_candidates(doc, url, jsonld), tz, today)
+    found = first_date(date_candidates(doc, url, jsonld, found_metas), tz, today)
     if found is None or "T" not in found.value:
         return found
     day = url_day(url)
