@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from datasette import hookimpl
+from datasette.utils import escape_fts
 from datasette.utils.asgi import NotFound, Response
 
 _HERE = str(Path(__file__).resolve().parent)
@@ -20,6 +21,7 @@ if _HERE not in sys.path:
 
 from crpv_portal import DB_NAME, feeds, formatting, metadata, queries  # noqa: E402
 from crpv_portal.pool import PagePool, side_file, sqlite_uri  # noqa: E402
+from normalize.search import build_match_query  # noqa: E402
 
 # Harvested text is escaped by the templates; this policy is the second wall: even if some
 # markup slipped through, no inline or foreign script would run on the portal's own pages.
@@ -311,6 +313,22 @@ def _row_counts(path) -> dict[str, int]:
     except sqlite3.Error:
         return {}
     return {key.split(":", 1)[1]: value for key, value in found}
+
+
+def french_fts(text):
+    """Datasette's `escape_fts`, made French: the table search (`?_search=` on
+    /portail/items) stems, folds and expands the words (acronyms, synonyms) like the
+    portal's own search, over the same index. The expression names no column (the same
+    function serves every FTS table): stems are matched as prefixes, which the stems
+    column of items_fts holds whole."""
+    match = build_match_query(str(text or ""), stems_column=None)
+    return match if match else escape_fts(str(text or ""))
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn):
+    # trylast: after Datasette's own registration of escape_fts, which this replaces.
+    conn.create_function("escape_fts", 1, french_fts, deterministic=True)
 
 
 @hookimpl

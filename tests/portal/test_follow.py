@@ -92,3 +92,16 @@ def test_agenda_ics_lists_no_event_twice(client):
     calendar = icalendar.Calendar.from_ical(client.get("/portail/agenda.ics").content)
     keys = [(str(e["SUMMARY"]), e["DTSTART"].to_ical()) for e in calendar.walk("VEVENT")]
     assert len(keys) == len(set(keys))
+
+
+def test_datasette_table_search_is_the_french_search(client, fixture_only):
+    """`?_search=` on /portail/items: stems, accents, acronyms and synonyms as on /recherche."""
+    def ids(q):
+        response = client.get("/portail/items.json", params={"_search": q, "_shape": "array",
+                                                             "_col": "title"})
+        assert response.status_code == 200, response.text[:300]
+        return {r["id"] for r in response.json()}
+    assert ids("emplois") == ids("emploi") and len(ids("emploi")) == 3
+    assert ids("renouvellement urbain") == ids("NPNRU") == ids("renovation urbaine")
+    assert len(ids("NPNRU")) == 2
+    assert client.get("/portail/documents.json", params={"_search": "emplois"}).status_code == 200
