@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run_all.py [name ...]
 
-Names: dates, html, realworld, themes, relays, harvest. Nothing here asserts: the tests hold the floors, the
+Names: dates, html, realworld, themes, relays, places, harvest. Nothing here asserts: the tests hold the floors, the
 benchmarks measure (each against a baseline measured in the same run)."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ SCRIPTS = {
     "realworld": "quality_realworld.py",  # the same on real pages nobody here tuned on
     "themes": "quality_themes.py",  # themes, near-duplicate clusters, clustering speed
     "relays": "quality_relays.py",  # relays vs the old SimHash on real pairs; speed at 20k
+    "places": "quality_places.py",  # actions and communes: demo truth, labelled corpus pages
     "harvest": "harvest.py",        # the demo mirror harvested twice: recall, requests, bytes
 }
 

@@ -7,6 +7,7 @@ CLI can print it and exit 2 without a traceback.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +26,12 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 CENTRE_KEYS = {
     "id", "name", "url", "timezone", "sources", "short_name", "territory",
     "region_code", "city", "cms", "latitude", "longitude", "verified", "aliases",
-    "schedule", "notes", "contact",
+    "schedule", "notes", "contact", "reuse",
 }
+CONTACT_KEYS = {"address", "phone", "email", "url"}
+# What the portal may republish of a centre's items: the excerpt (title, summary, link to
+# the original; the default) or the full text. The full text is searchable either way.
+REUSE_VALUES = ("excerpt", "full")
 SOURCE_KEYS = {"url", "content", "notes"}
 SCHEDULE_KEYS = {"light_every_minutes", "full_at", "enabled"}
 CMS_VALUES = {"wordpress", "drupal", "spip", "custom", "unknown"}
@@ -39,7 +44,8 @@ class RegistryError(ValueError):
 @dataclass(frozen=True)
 class Source:
     url: str
-    content: str | None = None
+    content: str | None = None  # news | event | document: the crawl's hint
+    action: bool = False  # `content: action`: a section of actions (experiences, projects)
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,12 @@ class Centre:
     verified: bool = True
     aliases: tuple[str, ...] = ()
     schedule: Schedule = field(default_factory=Schedule)
+    # Contact block of the centre page (`contact:` in the registry), each optional.
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    contact_url: str | None = None
+    reuse: str = "excerpt"
 
     @property
     def host(self) -> str:
@@ -88,6 +100,14 @@ class Centre:
             "latitude": self.latitude,
             "longitude": self.longitude,
             "verified": int(self.verified),
+            "address": self.address,
+            "phone": self.phone,
+            "email": self.email,
+            "contact_url": self.contact_url,
+            "reuse": self.reuse,
+            # Sections hinted `content: action`: their pages are actions (pipelines/places.py).
+            "action_sections": json.dumps([s.url for s in self.sources if s.action]) if any(
+                s.action for s in self.sources) else None,
         }
 
 
@@ -202,6 +222,10 @@ def _parse_centre(entry: object, index: int, where: str) -> Centre:
     aliases = entry.get("aliases") or []
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         raise fail("aliases", "must be a list of names")
+    contact = _parse_contact(entry.get("contact"), fail)
+    reuse = entry.get("reuse", "excerpt")
+    if reuse not in REUSE_VALUES:
+        raise fail("reuse", f"must be one of {', '.join(REUSE_VALUES)}, got {reuse!r}")
     return Centre(
         id=centre_id,
         name=entry["name"].strip(),
@@ -218,7 +242,29 @@ def _parse_centre(entry: object, index: int, where: str) -> Centre:
         verified=verified,
         aliases=tuple(aliases),
         schedule=_parse_schedule(entry.get("schedule"), fail),
+        address=contact.get("address"),
+        phone=contact.get("phone"),
+        email=contact.get("email"),
+        contact_url=contact.get("url"),
+        reuse=reuse,
     )
+
+
+def _parse_contact(raw: object, fail) -> dict:
+    """`contact: {address, phone, email, url}`, every key optional, all text."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise fail("contact", "must be a mapping (address, phone, email, url)")
+    unknown = sorted(set(raw) - CONTACT_KEYS)
+    if unknown:
+        raise fail(f"contact.{unknown[0]}", "is not a known contact key")
+    contact = {key: _optional_text(value) for key, value in raw.items()}
+    if contact.get("email") and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", contact["email"]):
+        raise fail("contact.email", f"is not an e-mail address: {contact['email']!r}")
+    if contact.get("url"):
+        contact["url"] = _check_url(contact["url"], lambda p: fail("contact.url", p))
+    return contact
 
 
 def _parse_sources(raw: object, fail) -> tuple[Source, ...]:
@@ -239,12 +285,15 @@ def _parse_sources(raw: object, fail) -> tuple[Source, ...]:
             raise fail(f"sources[{number}].url", "is missing")
         url = _check_url(item["url"].strip(), lambda p: fail(f"sources[{number}].url", p))
         content = item.get("content")
-        if content is not None and content not in CONTENT_KINDS:
+        if content is not None and content not in CONTENT_KINDS + ("action",):
             raise fail(
                 f"sources[{number}].content",
-                f"must be one of {', '.join(CONTENT_KINDS)}, got {content!r}",
+                f"must be one of {', '.join(CONTENT_KINDS + ('action',))}, got {content!r}",
             )
-        sources.append(Source(url=url, content=content))
+        # An action section is crawled like an unhinted one (its pages are news or documents,
+        # as the centre publishes them); the pipeline marks its items as actions.
+        action = content == "action"
+        sources.append(Source(url=url, content=None if action else content, action=action))
     return tuple(sources)
 
 

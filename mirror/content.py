@@ -351,6 +351,12 @@ DOC_TITLES = [
     "Cahier thématique : {subj}",
 ]
 
+# Titles of actions: the sheet of a local project, the story of a quartier's experience.
+ACTION_TITLES = {
+    "Fiche expérience – {city} ({qpv}) : {subj}",
+    "Habitat & cadre de vie : l'expérience du quartier {qpv}",
+}
+
 # Titles with "&" and an apostrophe (printed as &amp; and &#8217; by WordPress).
 AMP_TITLES = [
     ("Emploi & quartiers : l'essentiel du rapport de l'ONPV pour {city}", "emploi_economie"),

@@ -229,14 +229,21 @@ class Planner:
     def document(self, direct: bool = False) -> Item:
         """A publication with its PDF."""
         rng = self.rng
-        title, v, theme = self._unique(lambda v: C.fill(rng.choice(C.DOC_TITLES), **v))
+        chosen = []
+
+        def make(v):  # the template drawn is remembered (the draws stay the same)
+            chosen.append(rng.choice(C.DOC_TITLES))
+            return C.fill(chosen[-1], **v)
+
+        title, v, theme = self._unique(make)
         published = self.today - timedelta(days=rng.randint(0, 540))
         paras = C.paragraphs(rng, rng.randint(2, 3), theme, also=self._also(), **v)
         pages = [C.paragraphs(rng, 3, theme, **v) for _ in range(rng.randint(2, 6))]
         doc = Document(title=title, pages=pages)
         return Item("document", title, base.slugify(title), published, self._themes(theme),
                     paras, paras[0], city=v["city"], qpv=v["qpv"], category="publications",
-                    document=doc, direct_pdf=direct, published_time=self._time(), subject=v["subj"])
+                    document=doc, direct_pdf=direct, published_time=self._time(), subject=v["subj"],
+                    action=chosen[-1] in C.ACTION_TITLES)
 
 
 def _working_day(d: date, last: int = 4, same_month_pair: bool = False) -> date:
@@ -297,6 +304,7 @@ def _nasties(items: list[Item], centre: dict, cms: str, today: date) -> None:
         item.subject = values["subj"]
 
     rewrite(news[2], amp, theme)
+    news[2].action = template in C.ACTION_TITLES
     if cms == "spip":
         news[3].nasty = "smart_quotes"
         rewrite(news[3], "L’accès aux droits : “aller-vers” les habitants des quartiers",
@@ -316,6 +324,7 @@ def _nasties(items: list[Item], centre: dict, cms: str, today: date) -> None:
                                    year=item.published.year)
         item.slug = base.slugify(item.title)
         item.document.title = item.title
+        item.action = False  # a newsletter now, whatever title it was drawn with
 
 
 def add_recurring(ctx: SiteContext) -> None:
@@ -452,7 +461,7 @@ def _copy_item(original: Item, src: SiteContext, target: SiteContext, edits: lis
     return Item(original.kind, title, slug, day, list(original.themes), paras, paras[0],
                 city=original.city, qpv=original.qpv, category=original.category,
                 relay_of=(src.id, original), published_time=clock, subject=original.subject,
-                document=document, relay_edits=list(edits))
+                document=document, relay_edits=list(edits), action=original.action)
 
 
 def _same_subject(original: Item, src: SiteContext, rng: random.Random, taken: set[str]) -> Item | None:

@@ -45,19 +45,25 @@ _ARTICLE_VARIANTS = {"le": ("au", "du"), "les": ("aux", "des")}
 _LOCATIVE = {"a", "au", "aux", "vers", "depuis", "jusqu", "pres", "sur", "entre"}
 _PLACE_NOUNS = {"ville", "villes", "commune", "communes", "mairie", "maire", "agglomeration",
                 "metropole", "habitants", "habitante", "habitant", "territoire", "quartiers",
-                "quartier", "centre", "cite", "region", "secteur", "canton", "bassin", "pays",
+                "quartier", "centre", "cite", "region", "secteur", "canton", "pays",
                 "municipalite", "cites"}
 # Words before a name that make it part of an address or of a name ("rue de Paris").
 _STREET = {"rue", "avenue", "av", "boulevard", "bd", "place", "quai", "allee", "allees",
            "impasse", "chemin", "route", "cours", "square", "passage", "gare", "porte",
            "pont", "parc", "stade", "esplanade", "faubourg", "rond", "point", "parvis",
-           "aeroport", "autoroute", "tour", "hotel", "lycee", "college", "ecole", "residence"}
+           "autoroute", "tour", "hotel", "lycee", "college", "ecole", "residence"}
 _INSTITUTIONS = {"universite", "academie", "chu", "diocese", "prefecture", "tribunal",
                  "cour", "conseil", "club", "stade", "olympique", "fc", "as", "racing",
                  "accords", "accord", "traite", "conference", "salon", "festival", "sciences",
-                 "institut", "opera", "theatre", "musee", "ecole", "lycee", "college", "bourse"}
+                 "institut", "opera", "theatre", "musee", "ecole", "lycee", "college", "bourse",
+                 "social", "sociale", "socioculturel", "culturel", "associatif", "gendarmerie",
+                 "parquet", "rectorat", "hopital", "samu", "prison", "penitentiaire", "arret",
+                 "aeroports", "port", "chambre", "commerce", "brigade", "commissariat", "liberte",
+                 "mutuelles", "mutuelle", "blog", "caf", "cpam", "prud", "hommes", "assises",
+                 "procureur", "procureure", "appel", "instance", "maritime", "grand"}
 _SENTENCE_END = re.compile(r"[.!?:;«»\"“”\n\r\t•|·—–(]\s*$|^\s*$")
-_DEPT_CODE_AFTER = re.compile(r"^\s*\(\s*(\d{2}|2[ab]|97\d)\s*\)", re.IGNORECASE)
+# "Saint-Denis (93)", "(Saint-Denis, 93)", "Stains 93 :".
+_DEPT_CODE_AFTER = re.compile(r"^(?:\s*\(\s*|\s*,\s*)(\d{2}|2[ab]|97\d)\s*\)", re.IGNORECASE)
 _POSTCODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 _QUARTIER = re.compile(
     r"\b(?:[Qq]uartiers?|QPV|[Cc]it[ée]|[Rr][ée]sidence|[Ss]ecteur)[ \u00a0]+"
@@ -174,6 +180,38 @@ def _index() -> dict[str, list[tuple[tuple[str, ...], tuple[Commune, ...], bool]
     return index
 
 
+@lru_cache(maxsize=1)
+def _spellings() -> dict[tuple[str, ...], set[str]]:
+    """Folded words of a name → the letters of its official spellings, accents kept."""
+    out: dict[tuple[str, ...], set[str]] = {}
+    for entry in geography().entries:
+        words = tuple(fold_words(entry.nom).split())
+        out.setdefault(words, set()).add(_letters(entry.nom))
+    return out
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalpha())
+
+
+def _spelled(words: tuple[str, ...], variant: bool, raw: str, accented: bool = True) -> bool:
+    """The name as written keeps the accents of the official name: "Berne" is not Berné. A name in capitals passes, and any spelling in a text written
+    without accents (`accented` false)."""
+    if raw.isupper() or (not accented and strip_accents(raw) == raw):
+        return True
+    letters = _letters(raw)
+    spellings = _spellings().get(words, set())
+    if variant:  # "au Havre": the letters after the article
+        spellings = {s for key, forms in _spellings().items() if key[1:] == words[1:] for s in forms}
+    for spelling in spellings:
+        tail = spelling[-len(letters):] if letters else ""
+        if len(tail) == len(letters) and strip_accents(tail) == strip_accents(letters) and all(
+                official == written or strip_accents(written) != written
+                for official, written in zip(tail, letters)):
+            return True  # every accent of the name is written (more are tolerated: "Dembéni")
+    return False
+
+
 def _sentence_start(text: str, start: int) -> bool:
     return bool(_SENTENCE_END.search(text[max(0, start - 3):start]))
 
@@ -232,6 +270,7 @@ def _scan(ctx: _Context) -> list[tuple[int, int, tuple[Commune, ...], bool, int,
     """Candidate names: (first token, last token, communes, via contraction, start, end)."""
     index = _index()
     toks = ctx.tokens
+    accented = bool(re.search("[éèêàùç]", ctx.text))
     found = []
     i = 0
     while i < len(toks):
@@ -244,6 +283,9 @@ def _scan(ctx: _Context) -> list[tuple[int, int, tuple[Commune, ...], bool, int,
                     continue
                 if all(toks[i + k].low == words[k] for k in range(n)) and all(
                         _joined(ctx.text[toks[i + k - 1].end:toks[i + k].start]) for k in range(1, n)):
+                    begin = toks[i + 1].start if variant else toks[i].start
+                    if not _spelled(words, variant, ctx.text[begin:toks[i + n - 1].end], accented):
+                        continue
                     match = (i, i + n - 1, communes, variant)
                     break
         if match:
@@ -270,7 +312,7 @@ def _valid(ctx: _Context, first: int, last: int, variant: bool) -> bool:
     before, after = text[max(0, start - 2):start], text[end:end + 2]
     if before.endswith("-") and start >= 2 and text[start - 2].isalnum():
         return False  # "Bras-Fusil", "Gif-sur-Yvette": part of a longer hyphenated name
-    if after[:1] == "-" and after[1:2].isalpha():
+    if after[:1] == "-" and after[1:2].isalnum():  # "Paris-8", "Saint-Denis-en-Val"
         return False
     if before.endswith((".", "/", "@", "_")) and start >= 2 and text[start - 2].isalnum():
         return False  # www.roubaix.fr, contact@lille.fr
@@ -314,10 +356,23 @@ def _occurrence(ctx: _Context, first: int, last: int, variant: bool, communes,
     locative = variant or (plain_sep and (p1 in _LOCATIVE or (p1 in ("de", "du", "d", "des", "l", "la")
                                                               and (p2 in _PLACE_NOUNS or p2 in _LOCATIVE))))
     weak_locative = plain_sep and p1 in ("de", "d", "du", "des", "en", "dans")
-    institution = plain_sep and (p1 in _INSTITUTIONS or (p1 in ("de", "du", "d") and p2 in _INSTITUTIONS))
+    p3 = prev[-3] if len(prev) > 2 else ""
+    p2_raw = toks[first - 2].raw if first >= 2 else ""
+    # "tribunal de Paris", "tribunal correctionnel de Nîmes", "SR de Toulouse", "CHU de Lille".
+    institution = plain_sep and (p1 in _INSTITUTIONS or (p1 in ("de", "du", "d") and (
+        p2 in _INSTITUTIONS or p3 in _INSTITUTIONS
+        or (p2_raw.isupper() and 2 <= len(p2_raw) <= 5 and p2_raw.isalpha()))))
 
     # Context after the name: a département code, a postcode.
     dept_after = _DEPT_CODE_AFTER.match(text[end:end + 12])
+    dept_named_after = None
+    after_words = fold_words(text[end:end + 40].split("\n")[0])
+    for dcode in {c.departement for c in communes}:
+        dept = geography().departements.get(dcode)
+        if dept is not None and re.match(
+                rf"^(?:dans|en|du|de la|des|de l)?\s*(?:le|la|les|l)?\s*{re.escape(fold_words(dept.nom))}\b",
+                after_words):
+            dept_named_after = dcode
     postcode_near = set(_POSTCODE.findall(text[max(0, start - 8):end + 10]))
     next_capital = (next_tok is not None and sep_after == " " and _capitalised(next_tok)
                     and next_tok.low not in _PARTICLES)
@@ -332,7 +387,8 @@ def _occurrence(ctx: _Context, first: int, last: int, variant: bool, communes,
             score += 6
         elif ctx.postcodes.get(commune.code):
             score += 2.5
-        if dept_after and dept_after.group(1).upper() == commune.departement:
+        if (dept_after and dept_after.group(1).upper() == commune.departement) or \
+                dept_named_after == commune.departement:
             score += 6
         if commune.departement in ctx.dept_named:
             score += 2
@@ -350,6 +406,10 @@ def _occurrence(ctx: _Context, first: int, last: int, variant: bool, communes,
             second = score
     if best is None:
         return None
+    dept_after = dept_after or (dept_named_after == best.departement)
+    if variant and best.population < 10_000 and not coherent.get(best.departement) \
+            and best.departement not in ctx.territory.departements:
+        locative = False  # "du Palais" (the Élysée), "au Moustoir" (a stadium): small towns
     strong = locative or bool(dept_after) or bool(postcode_near & set(best.postcodes))
 
     # Confidence of this mention.
@@ -370,14 +430,17 @@ def _occurrence(ctx: _Context, first: int, last: int, variant: bool, communes,
     if coherent.get(best.departement):
         conf += 0.08
     if next_capital:
-        conf -= 0.15
+        conf -= 0.25  # "Antony Fastier", "Bondy Blog"
     if next_number:
         conf -= 0.2  # "Paris 8" (a university), "Lyon 2"
-    if institution:
-        conf -= 0.12
+    if institution and not (dept_after or postcode_near & set(best.postcodes)):
+        return None  # the name of an institution says where it sits, not what the item is about
     if in_title:
         conf += 0.08
-    if best.common_word:
+    # "Le Mans", "Le Havre" written as names, or a large city ("Paris", "Bordeaux"), are
+    # not the words of the language they also spell.
+    common = best.common_word and last == name_first and pop < 200_000
+    if common:
         if not strong and (sentence_start or pop < 50_000):
             return None  # "Orange", "Sens", "Plaisir", "Vienne" as words
         if not strong:

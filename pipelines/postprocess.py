@@ -1,10 +1,12 @@
 """Steps that need every centre at once, run after the crawl: groups of relays across
-centres, themes vocabulary, and the date of the last harvest."""
+centres, themes vocabulary, places and actions of the items, and the date of the last
+harvest."""
 
 from __future__ import annotations
 
 from crawlers.state import utc_now
 from normalize.themes import load_vocabulary
+from pipelines.places import update_places
 from pipelines.relays import update_relays
 
 
@@ -12,6 +14,8 @@ def after_harvest(db, run_id: str) -> None:
     with db.conn:
         store_vocabulary(db)
         update_relays(db)
+    update_places(db)  # commits in batches of its own
+    with db.conn:
         db["meta"].upsert({"key": "last_harvest_at", "value": utc_now()}, pk="key")
         db["meta"].upsert({"key": "last_run_id", "value": run_id}, pk="key")
 

@@ -59,6 +59,15 @@ TABLES: dict[str, Table] = {
             "latitude": _c(float, "Latitude du siège (WGS 84)."),
             "longitude": _c(float, "Longitude du siège (WGS 84)."),
             "verified": _c(int, "1 si l'adresse du site a été vérifiée, 0 si elle est incertaine."),
+            "address": _c(str, "Adresse postale du centre (registre, rubrique contact), si connue."),
+            "phone": _c(str, "Téléphone du centre, si connu."),
+            "email": _c(str, "Adresse électronique de contact du centre, si connue."),
+            "contact_url": _c(str, "Page de contact du site du centre, si connue."),
+            "reuse": _c(str, "Ce que le portail republie des éléments du centre : excerpt (titre, "
+                             "résumé et lien d'origine, par défaut) ou full (texte intégral). Le "
+                             "texte intégral reste cherchable dans les deux cas."),
+            "action_sections": _c(str, "Rubriques du site signalées par le registre comme des "
+                                       "actions (content: action) : adresses, tableau JSON."),
         },
         pk="id",
         label_column="name",
@@ -330,6 +339,70 @@ TABLES: dict[str, Table] = {
         pk="centre_id",
         foreign_keys=(("centre_id", "centres", "id"),),
     ),
+    "communes": Table(
+        "Géographie officielle : toutes les communes en vigueur (code officiel géographique "
+        "2026, @etalab/decoupage-administratif 6.0.0, Licence Ouverte ; coordonnées GeoNames, "
+        "CC BY 4.0), avec leur département et leur région, pour situer les éléments.",
+        {
+            "code": _c(str, "Code INSEE de la commune.", True),
+            "nom": _c(str, "Nom officiel de la commune.", True),
+            "departement": _c(str, "Code du département (2A, 2B, 971… compris)."),
+            "departement_nom": _c(str, "Nom du département."),
+            "region": _c(str, "Code INSEE de la région."),
+            "region_nom": _c(str, "Nom de la région."),
+            "zone": _c(str, "metro (métropole), drom (outre-mer) ou com (collectivité d'outre-mer)."),
+            "population": _c(int, "Population légale."),
+            "latitude": _c(float, "Latitude (WGS 84) ; celle du département quand la commune n'est pas localisée."),
+            "longitude": _c(float, "Longitude (WGS 84)."),
+            "located": _c(int, "1 si les coordonnées sont celles de la commune, 0 si ce sont celles de son département."),
+        },
+        pk="code",
+        indexes=(("departement",), ("region",), ("nom",)),
+        label_column="nom",
+    ),
+    "item_places": Table(
+        "Lieux dont parle chaque élément : les communes (codes INSEE) trouvées dans le titre, "
+        "le texte et les lieux structurés (lieu d'un événement), avec la confiance de la "
+        "lecture et, quand ils sont nommés, les quartiers (prioritaires ou non).",
+        {
+            "item_id": _c(str, "Élément (→ items.id).", True),
+            "commune": _c(str, "Commune (→ communes.code, code INSEE).", True),
+            "confidence": _c(float, "Confiance entre 0 et 1 ; l'élément est dit porter sur la "
+                                    "commune à partir de 0,5 (les lignes plus faibles ne sont pas gardées)."),
+            "mentions": _c(int, "Nombre de fois où la commune est nommée."),
+            "source": _c(str, "Où elle est lue : lieu (lieu structuré), titre ou texte."),
+            "quartiers": _c(str, "Quartiers de la commune nommés par l'élément (tableau JSON)."),
+            "evidence": _c(str, "Le passage lu (nom tel qu'écrit)."),
+        },
+        pk=("item_id", "commune"),
+        foreign_keys=(("item_id", "items", "id"), ("commune", "communes", "code")),
+        indexes=(("commune",),),
+    ),
+    "item_actions": Table(
+        "Actions : les éléments qui racontent un projet ou une expérience locale (fiche "
+        "expérience, retour d'expérience, portrait de projet, capitalisation). Un élément "
+        "reste l'actualité ou le document publié par le centre (items.kind) ; cette table "
+        "dit qu'il est aussi une action.",
+        {
+            "item_id": _c(str, "Élément (→ items.id).", True),
+            "score": _c(float, "Force des indices (action à partir de 0,6)."),
+            "signals": _c(str, "Indices relevés : rubrique (registre), adresse, catégorie, titre, texte, structure (tableau JSON)."),
+        },
+        pk="item_id",
+        foreign_keys=(("item_id", "items", "id"),),
+    ),
+    "item_analyses": Table(
+        "Suivi de la lecture des lieux et des actions : un élément n'est relu que si son "
+        "contenu (content_hash) ou la version de l'analyse change.",
+        {
+            "item_id": _c(str, "Élément (→ items.id).", True),
+            "content_hash": _c(str, "Empreinte du contenu lu (items.content_hash)."),
+            "version": _c(str, "Version de l'analyse (géographie et règles)."),
+            "analysed_at": _c(str, "Date de la lecture (UTC)."),
+        },
+        pk="item_id",
+        foreign_keys=(("item_id", "items", "id"),),
+    ),
     "meta": Table(
         "Informations sur la base elle-même (version du schéma, dernière moisson).",
         {
@@ -344,7 +417,8 @@ TABLES: dict[str, Table] = {
 TABLE_ORDER = (
     "centres", "themes", "items", "item_urls", "events", "documents", "item_themes",
     "item_versions", "sources", "fetch_state", "harvest_runs", "harvest_errors",
-    "schedule_state", "item_signatures", "item_bands", "site_templates", "meta",
+    "schedule_state", "item_signatures", "item_bands", "site_templates", "communes",
+    "item_places", "item_actions", "item_analyses", "meta",
 )
 
 

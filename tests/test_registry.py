@@ -56,7 +56,7 @@ BAD_REGISTRIES = [
     ("centres:\n  - {id: x, name: X, url: 'https://x.fr/', timezone: Europe/Lile}\n",
      "centre 'x': field 'timezone' is not a known IANA time zone: 'Europe/Lile'"),
     ("centres:\n  - id: x\n    name: X\n    url: https://x.fr/\n    sources:\n      - {url: 'https://x.fr/a', content: agenda}\n",
-     "centre 'x': field 'sources[1].content' must be one of news, event, document, got 'agenda'"),
+     "centre 'x': field 'sources[1].content' must be one of news, event, document, action, got 'agenda'"),
     ("centres:\n  - {id: X Y, name: X, url: 'https://x.fr/'}\n", "centre #1: field 'id' must be a lowercase slug"),
     ("centres:\n  - {id: x, name: X, url: 'https://x.fr/', timzone: Europe/Paris}\n",
      "centre 'x': field 'timzone' is not a known registry key"),
@@ -92,3 +92,17 @@ def test_registry_in_latin1_names_the_byte(tmp_path):
     with pytest.raises(RegistryError) as caught:
         load_registry(path)
     assert str(caught.value) == f"{path}: not UTF-8 text (byte 28); save the registry as UTF-8"
+
+
+def test_action_section_hint(tmp_path):
+    """`content: action` marks a section of actions: crawled without a kind hint (its pages
+    stay news or documents), listed in the centre's row for the pipeline."""
+    import json
+
+    path = tmp_path / "r.yaml"
+    path.write_text("centres:\n  - id: x\n    name: X\n    url: https://x.fr/\n    sources:\n"
+                    "      - {url: 'https://x.fr/experiences/', content: action}\n"
+                    "      - {url: 'https://x.fr/actus/', content: news}\n", encoding="utf-8")
+    centre = load_registry(path).centres[0]
+    assert [(s.content, s.action) for s in centre.sources] == [(None, True), ("news", False)]
+    assert json.loads(centre.as_row()["action_sections"]) == ["https://x.fr/experiences/"]

@@ -18,6 +18,8 @@ from email.utils import format_datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from mirror.places import named_communes
+
 MONTHS = [
     "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
     "septembre", "octobre", "novembre", "décembre",
@@ -84,6 +86,7 @@ class Item:
     relay_group: str | None = None  # the truth's name for a relayed story (original + copies)
     relay_edits: list[str] = field(default_factory=list)  # "intro", "short", "title", "wording"…
     share: str = ""  # the share bar a site prints around this page's body (set by the CMS)
+    action: bool = False  # a fiche expérience or the story of a quartier's project
 
 
 @dataclass
@@ -385,6 +388,9 @@ def truth_entry(item: Item, ctx: SiteContext) -> dict:
         "document": doc, "themes": list(item.themes), "relay_of": relay,
         "relay_group": item.relay_group, "relay_edits": list(item.relay_edits),
         "place": item.place,
+        # An action (fiche expérience, experience of a quartier), and the communes (INSEE
+        # codes) the item names: its title, its text, its venue (mirror/places.py).
+        "action": item.action, "communes": named_communes(item),
     }
 
 

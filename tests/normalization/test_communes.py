@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from normalize.communes import ABOUT, find_communes, territory_of
-from normalize.geo import geography
+from normalize.folding import fold_words
+from normalize.geo import departement_of, geography
 
 # (title, text, territory (region_code, territory line) or None, expected {code: [quartiers]})
 CASES = [
@@ -31,6 +32,14 @@ CASES = [
     ("Retour d'expérience", "À Grigny, dans le quartier de la Grande Borne, un jardin partagé.",
      ("11", "Île-de-France"), {"91286": ["Grande Borne"]}),
     ("Webinaire", "Inscriptions sur www.roubaix.fr ou contact@lille.fr.", None, {}),
+    ("Berne interdit le chlorothalonil", "L'Office fédéral de l'agriculture a décidé.", None, {}),
+    ("Procès", "Le parquet de Paris et le tribunal correctionnel de Nîmes ont été saisis.", None, {}),
+    ("Grève", "Le lycée Angela Davis (Saint-Denis, 93) est en grève à Dembéni aussi.", None,
+     {"93066": [], "97607": []}),
+    ("Tempête", "107 km/h à Châlons-en-Champagne dans la Marne, 95 km/h à Biarritz.", None,
+     {"51108": [], "64122": []}),
+    ("Fiche expérience – Le Mans (Les Sablons) : l’entrepreneuriat", "", None, {"72181": ["Les Sablons"]}),
+    ("A Paris-8, un peu de tension", "La communication du Palais laissait filtrer.", None, {}),
 ]
 
 
@@ -65,3 +74,14 @@ def test_geography_is_complete():
     geo = geography()
     assert len(geo.communes) > 34_000
     assert len(geo.regions) >= 18 and "976" in geo.departements
+
+
+def test_mirror_codes_agree_with_the_geography():
+    from mirror.places import CODES
+
+    geo = geography()
+    for (city, postcode), code in CODES.items():
+        commune = geo.communes[code]
+        # "Dembéni" is Dembeni; "Dzaoudzi-Labattoir", as people say, is Dzaoudzi
+        assert fold_words(city).startswith(fold_words(commune.nom)), (city, code)
+        assert not postcode or departement_of(postcode) == commune.departement, (city, code)
