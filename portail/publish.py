@@ -32,6 +32,7 @@ the link: its WAL and lock files stay beside the real file).
 from __future__ import annotations
 
 import json
+import re
 import os
 from collections import Counter
 import sqlite3
@@ -43,7 +44,7 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from normalize.event_types import event_type
+from normalize.event_types import event_type, vocabulary as event_vocabulary
 from normalize.geo import departement_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -328,6 +329,19 @@ def _title_event_type(title: str | None) -> str | None:
     return event_type(title or "")
 
 
+EVENT_TYPE_IDS = frozenset(event_vocabulary().labels)
+_CODE_IN_LABEL = re.compile(r"\((\d[\dAB]\d?)\)\s*$")
+
+
+def _departement_code(value: str | None) -> str | None:
+    """The code of a stored département: "Nord (59)" → "59"; a bare code stays."""
+    value = (value or "").strip()
+    found = _CODE_IN_LABEL.search(value)
+    if found:
+        return found.group(1)
+    return value if re.fullmatch(r"\d[\dAB]\d?", value) else None
+
+
 def _temp_like(conn: sqlite3.Connection, name: str, table: str) -> None:
     """An empty temp table with the columns and declared types of main.`table` (so that
     comparisons with it keep their affinity and can use an index)."""
@@ -389,13 +403,14 @@ def _refresh(conn: sqlite3.Connection, now: datetime) -> dict:
          title, event_type, departement, postcode, online, group) in candidates:
         fin = session_end(starts, ends, all_day == 1)
         if fin is not None and fin >= now_text and debut:
-            if not event_type:  # harvested before types were read: the title's word
-                if title not in types_of_titles:
-                    types_of_titles[title] = _title_event_type(title)
-                event_type = types_of_titles[title]
+            if event_type not in EVENT_TYPE_IDS:  # older rows: free text, or none (the title's word)
+                key = event_type or title
+                if key not in types_of_titles:
+                    types_of_titles[key] = _title_event_type(key)
+                event_type = types_of_titles[key]
             sessions.append((erow, eid, irow, iid, centre, territory, kind, year, themes, debut,
                              fin, title or "", event_type or "",
-                             departement or departement_of(postcode) or "", int(online or 0),
+                             _departement_code(departement) or departement_of(postcode) or "", int(online or 0),
                              group or iid, (starts or "")[:7]))
     _temp_like(conn, "nouvelles_seances", "seances")
     conn.executemany(f"insert into temp.nouvelles_seances values "
@@ -419,7 +434,13 @@ def _refresh(conn: sqlite3.Connection, now: datetime) -> dict:
                 "news": by_kind.get("news", 0), "event": by_kind.get("event", 0),
                 "document": by_kind.get("document", 0),
                 "total": sum(by_kind.values()), "derniere_moisson": last_harvest,
-                "seances_a_venir": len(sessions), **rows_of}
+                "seances_a_venir": len(sessions), **rows_of,
+                # The agenda's menus and month index without a filter: counted here once.
+                **{f"agenda:{name}": json.dumps(dict(sorted(Counter(
+                    s[index] for s in sessions if s[index]).items())), ensure_ascii=False)
+                   for name, index in (("mois", SESSION_COLUMNS.index("mois")),
+                                       ("types", SESSION_COLUMNS.index("type_evenement")),
+                                       ("departements", SESSION_COLUMNS.index("departement")))}}
     conn.executemany("insert into main.chiffres (cle, valeur) values (?, ?)", chiffres.items())
     newest: dict[str, str] = {}  # the newest item of each centre, gone ones included
     for centre, first_seen in conn.execute("select centre_id, first_seen_at from temp.tous"):

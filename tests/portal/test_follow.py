@@ -105,3 +105,20 @@ def test_datasette_table_search_is_the_french_search(client, fixture_only):
     assert ids("renouvellement urbain") == ids("NPNRU") == ids("renovation urbaine")
     assert len(ids("NPNRU")) == 2
     assert client.get("/portail/documents.json", params={"_search": "emplois"}).status_code == 200
+
+
+def test_agenda_departement_filter_and_menus(client, fixture_only):
+    html = client.get("/agenda").text
+    assert '<option value="972">972 – Martinique</option>' in html
+    assert re.findall(r'<option value="(\w+)">[^<]+ \(\d+\)</option>', html.split('id="f-type_evenement"')[1].split("</select>")[0]) == [
+        "webinaire", "formation", "seminaire", "forum", "rencontre"]
+    only = client.get("/agenda", params={"departement": "972"}).text
+    assert re.findall(r'<h3 class="fiche-titre"><a href="/elements/[^"]+">([^<]+)</a>', only) == [
+        "Rencontre jeunesse et insertion à Fort-de-France"]
+
+
+def test_stored_departement_labels_and_free_text_types_are_normalised():
+    from portail.publish import _departement_code
+    assert [_departement_code(v) for v in ("Nord (59)", "Corse-du-Sud (2A)", "Martinique (972)",
+                                           "59", "", None, "Nord")] == [
+        "59", "2A", "972", "59", None, None, None]

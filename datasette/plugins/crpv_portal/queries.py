@@ -154,8 +154,10 @@ class Filters:
                 clauses.append(f"{alias}.{column} = :f_{name}")
                 params[f"f_{name}"] = values[0]
             elif values:
+                # Unary +: several values never drive the index choice (the rows of two
+                # centres would then be sorted by date); the date index walks, they filter.
                 names = [f"f_{name}_{i}" for i in range(len(values))]
-                clauses.append(f"{alias}.{column} in ({', '.join(':' + n for n in names)})")
+                clauses.append(f"+{alias}.{column} in ({', '.join(':' + n for n in names)})")
                 params.update(zip(names, values))
 
         if facets:
@@ -343,8 +345,17 @@ async def item_sessions(db, item_id: str) -> list[dict]:
         order by e.starts_at_utc, e.id limit 500""", {"id": item_id})
 
 
+async def _agenda_figures(db, name: str) -> dict[str, int]:
+    found = await one(db, "select valeur from publication.chiffres where cle = :k",
+                      {"k": f"agenda:{name}"})
+    return json.loads(found["valeur"]) if found and found["valeur"] else {}
+
+
 async def agenda_months(db, filters: Filters, now: datetime | None = None) -> list[dict]:
-    """The months holding upcoming sessions that pass the filters, with their counts."""
+    """The months holding upcoming sessions that pass the filters, with their counts
+    (without a filter: as counted at publication, no scan of every upcoming session)."""
+    if not filters.without("mois", "tri").as_params():
+        return [{"mois": m, "n": n} for m, n in (await _agenda_figures(db, "mois")).items()]
     where, params = filters.sql("s", with_year_range=False, date_column="debut")
     return await rows(db, f"""
         select s.mois, count(*) as n from publication.seances s
@@ -364,17 +375,16 @@ async def past_sessions(db, item_ids: list[str], now: datetime | None = None) ->
 
 
 async def event_types(db) -> list[dict]:
-    """The event types of upcoming sessions, with their French labels and counts."""
-    found = await rows(db, """select type_evenement as id, count(*) as n from publication.seances
-                              where type_evenement != '' group by type_evenement""")
+    """The event types of upcoming sessions, with their French labels and counts (as
+    counted at publication)."""
+    found = [{"id": k, "n": n} for k, n in (await _agenda_figures(db, "types")).items()]
     labels = event_type_labels()
     found.sort(key=lambda r: list(labels).index(r["id"]) if r["id"] in labels else 99)
     return [{"id": r["id"], "label": labels.get(r["id"], r["id"]), "n": r["n"]} for r in found]
 
 
 async def departements(db) -> list[dict]:
-    found = await rows(db, """select departement as id, count(*) as n from publication.seances
-                              where departement != '' group by departement order by departement""")
+    found = [{"id": k, "n": n} for k, n in (await _agenda_figures(db, "departements")).items()]
     return [{"id": r["id"], "label": f"{r['id']} – {departement_name(r['id']) or r['id']}"}
             for r in found]
 
@@ -517,7 +527,7 @@ class SearchResult:
 
 
 FACET_COLUMNS = "e.item_rowid, e.id, e.tri, e.centre_id, e.territoire, e.kind, e.annee, e.themes"
-BROWSE_FACET_CAP = 20000  # items counted for facets of a listing by date range
+BROWSE_FACET_CAP = 10000  # items counted for facets of a listing by date range
 
 
 async def _matches(db, match: str, match_docs: str | None, where: str, fparams: dict,
@@ -577,16 +587,24 @@ async def search(db, query: str, filters: Filters, page: int = 1,
     labels = await _labels(db)
     facets = _facets_of_rows(ranked, labels)
     selected = filters.facet_filters()
-    if selected:
+    if selected and not capped:
         # The other values of a facet already chosen: counted without that facet's own
         # choice (one more walk, unscored, without the facet filters), so a second value
         # can be added and each count says what it would bring.
         dwhere, dparams = filters.sql("e", with_year_range=False, facets=False)
         wider, wider_capped = await _matches(db, match, match_docs, dwhere, dparams, scored=False)
-        capped = capped or wider_capped
         for name in selected:
-            facets[name] = _facets_of_rows(
+            counted = _facets_of_rows(
                 [r for r in wider.values() if filters.accepts(r, skip=name)], labels)[name]
+            if wider_capped:  # lower bounds at best: the values are offered, not counted
+                counted = _uncounted(counted, facets[name])
+            facets[name] = counted
+    elif selected:
+        # Capped: the matches are many, a second walk would cost as much again. The other
+        # values are offered without a count (all those the portal holds).
+        everything = await _cube_facets(db, Filters(), labels=labels)
+        for name in selected:
+            facets[name] = _uncounted(everything[name], facets[name])
     total = len(ranked)
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
@@ -594,6 +612,14 @@ async def search(db, query: str, filters: Filters, page: int = 1,
     hits = await _hydrate(db, window, match, match_docs)
     return SearchResult(query, match, total, hits, facets, page, pages, capped=capped,
                         sort="date" if filters.tri == "date" else "pertinence")
+
+
+def _uncounted(values: list[dict], chosen: list[dict]) -> list[dict]:
+    """The chosen values with their counts, then every other value without one."""
+    counts = {v["value"]: v["count"] for v in chosen}
+    out = [v for v in chosen]
+    out += [{**v, "count": None} for v in values if v["value"] not in counts]
+    return out
 
 
 def _facets_of_rows(result: list[dict], labels: dict[tuple, str]) -> dict[str, list[dict]]:
@@ -646,9 +672,10 @@ async def _browse(db, query: str, filters: Filters, page: int,
     within a date range, from the items of that range walked on the date index."""
     if filters.has_dates():
         return await _browse_dates(db, query, filters, page, page_size)
-    facets = await _cube_facets(db, filters)
+    labels = await _labels(db)
+    facets = await _cube_facets(db, filters, labels=labels)
     for name in filters.facet_filters():  # a chosen facet counted without its own choice
-        facets[name] = (await _cube_facets(db, filters.without(name)))[name]
+        facets[name] = (await _cube_facets(db, filters.without(name), labels=labels, only=name))[name]
     total = _cube_total(facets, filters)
     pages = max(1, min(BROWSE_PAGES, -(-total // page_size)))
     page = min(max(page, 1), pages)
@@ -692,8 +719,11 @@ async def _browse_dates(db, query: str, filters: Filters, page: int, page_size: 
     return SearchResult(query, None, total, hits, facets, page, pages, capped=capped, sort="date")
 
 
-async def _cube_facets(db, filters: Filters) -> dict[str, list[dict]]:
-    """Facets of every item matching `filters`, from `publication.cube*` (exact counts)."""
+async def _cube_facets(db, filters: Filters, labels: dict | None = None,
+                       only: str | None = None) -> dict[str, list[dict]]:
+    """Facets of every item matching `filters`, from `publication.cube*` (exact counts);
+    `only`: that facet alone."""
+    labels = labels if labels is not None else await _labels(db)
     conditions, params = [], {}
     for name, column in (("centre", "centre_id"), ("territoire", "territoire"), ("type", "kind")):
         values = getattr(filters, name)
@@ -710,7 +740,7 @@ async def _cube_facets(db, filters: Filters) -> dict[str, list[dict]]:
     elif filters.theme:
         # Several themes: an item with two of them must count once. Its counts come from
         # the items themselves (the facet of every item of these themes, walked once).
-        return await _theme_union_facets(db, filters)
+        return await _theme_union_facets(db, filters, labels)
     else:
         year_column = "substr(mois, 1, 4)"
         source = "publication.cube where 1"
@@ -722,24 +752,28 @@ async def _cube_facets(db, filters: Filters) -> dict[str, list[dict]]:
     in_years = ", ".join(":" + n for n in year_names)
     year_where = f" and {year_column} in ({in_years})" if year_names else ""
     theme_year_where = f" and annee in ({in_years})" if year_names else ""
+    parts = {
+        "centre": "select 'centre' as facette, centre_id as valeur, sum(n) as n from k group by centre_id",
+        "territoire": "select 'territoire' as facette, territoire as valeur, sum(n) as n from k "
+                      "group by territoire",
+        "type": "select 'type' as facette, kind as valeur, sum(n) as n from k group by kind",
+        "annee": "select 'annee' as facette, annee as valeur, sum(n) as n from k group by annee",
+        "theme": f"""select 'theme' as facette, {theme_column} as valeur, sum(n) as n
+          from {themes_source} {where} {theme_year_where} group by {theme_column}"""}
     counted = await rows(db, f"""
         with k as (select centre_id, territoire, kind, {year_column} as annee, n
                    from {source} {where} {year_where})
-        select 'centre' as facette, centre_id as valeur, sum(n) as n from k group by centre_id
-        union all select 'territoire', territoire, sum(n) from k group by territoire
-        union all select 'type', kind, sum(n) from k group by kind
-        union all select 'annee', annee, sum(n) from k group by annee
-        union all select 'theme', {theme_column}, sum(n) from {themes_source} {where}
-          {theme_year_where} group by {theme_column}""", params)
-    return _facet_lists(counted, await _labels(db))
+        """ + " union all ".join(sql for name, sql in parts.items() if only in (None, name)),
+        params)
+    return _facet_lists(counted, labels)
 
 
-async def _theme_union_facets(db, filters: Filters) -> dict[str, list[dict]]:
+async def _theme_union_facets(db, filters: Filters, labels: dict) -> dict[str, list[dict]]:
     where, params = filters.sql("e")
     found = await rows(db, f"""
         select {FACET_COLUMNS} from publication.elements e where 1 {where}
         limit :cap""", {**params, "cap": BROWSE_FACET_CAP})
-    return _facets_of_rows(found, await _labels(db))
+    return _facets_of_rows(found, labels)
 
 
 async def _hydrate(db, item_rowids: list[int], match: str | None, match_docs: str | None) -> list[dict]:
