@@ -71,8 +71,10 @@ async def home(datasette, request):
     db = _db(datasette)
     context = {
         "counts": await queries.counts(db),
-        "news": await queries.latest_items(db, "news", 6),
-        "events": await queries.upcoming_events(db, limit=6),
+        # A relayed item or event once, a series at its next session only.
+        "news": queries.merge_item_relays(await queries.latest_items(db, "news", 12))[:6],
+        "events": queries.fold_series(queries.merge_relays(
+            await queries.upcoming_events(db, limit=40)))[:6],
         "documents": await queries.latest_items(db, "document", 6),
         "centres": await queries.centres(db),
     }
