@@ -7,6 +7,7 @@ A first run, or a run after the method changed (`RELAYS_VERSION`), rebuilds ever
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
@@ -138,8 +139,11 @@ class _Run:
             self.members.setdefault(group, set()).add(ident)
         self.touched: set[str] = set()
         self.key_sizes: dict[int, int] = {}  # band key → items sharing it (this run)
-        self.items: dict[str, RelayItem] = {}
-        self.texts: dict[str, set] = {}
+        # OrderedDicts, not dicts: evicting the oldest entry of a plain dict with
+        # `next(iter(d))` walks every slot already freed, so a full cache made each eviction
+        # cost the number of evictions so far (the rebuild went quadratic past 50,000 items).
+        self.items: OrderedDict[str, RelayItem] = OrderedDict()
+        self.texts: OrderedDict[str, set] = OrderedDict()
 
     # -- reading ---------------------------------------------------------------
     def load(self, ids) -> dict[str, RelayItem]:
@@ -171,9 +175,9 @@ class _Run:
             self._remember(self.texts, item.id, found)
         return found
 
-    def _remember(self, cache: dict, key, value) -> None:
+    def _remember(self, cache: OrderedDict, key, value) -> None:
         if len(cache) >= self.keep:
-            cache.pop(next(iter(cache)))
+            cache.popitem(last=False)
         cache[key] = value
 
     def _cold(self, keys: list[int]) -> list[int]:
