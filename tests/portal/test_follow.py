@@ -122,3 +122,11 @@ def test_stored_departement_labels_and_free_text_types_are_normalised():
     assert [_departement_code(v) for v in ("Nord (59)", "Corse-du-Sud (2A)", "Martinique (972)",
                                            "59", "", None, "Nord")] == [
         "59", "2A", "972", "59", None, None, None]
+
+
+def test_past_sessions_of_an_event_are_marked(client, fixture_only):
+    html = client.get("/recherche", params={"q": "Atelier passé"}).text
+    item = re.search(r'<h3 class="fiche-titre"><a href="/elements/([^"]+)"', html).group(1)
+    page = client.get(f"/elements/{item}").text
+    assert page.count("(séance passée)") == 1
+    assert f'href="/elements/{item}.ics">Ajouter à mon agenda' in page

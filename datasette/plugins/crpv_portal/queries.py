@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from normalize.event_types import vocabulary as _event_vocabulary
 from normalize.geo import departement_name
 from normalize.search import build_match_query
+from portail.publish import session_end
 
 from .formatting import MARK_CLOSE, MARK_OPEN, days_since, has_mark
 
@@ -434,9 +435,10 @@ async def item_page(db, item_id: str) -> dict | None:
     item["documents"] = await rows(db, "select id, file_url, media_type, size_bytes, pages, title, "
                                        "error from documents where item_id = :id order by file_url "
                                        "limit 50", {"id": item_id})
-    now = now_text()[:19]
-    for session in item["events"]:
-        session["past"] = bool(session.get("starts_at_utc")) and session["starts_at_utc"][:19] < now
+    now = now_text()
+    for session in item["events"]:  # over: as the agenda decides it (publication's rule)
+        over = session_end(session["starts_at"], session.get("ends_at"), session.get("all_day"))
+        session["past"] = over is not None and over < now
     item["related"] = []
     if item["cluster_id"]:
         related = await rows(db, f"""
