@@ -90,7 +90,7 @@ def _first_item_id(client) -> str:
     "/elements/nexistepas", "/portail", "/portail/items", "/portail/items.json",
     "/portail/items.csv", "/portail/vue_sources", "/portail/dernieres_actualites",
     "/portail/dernieres_actualites.json", "/portail/agenda.ics", "/portail/actualites.atom",
-    "/static/portail.css", "/static/carte.js", "/static/datasette-menus.js", "/-/static/app.css",
+    "/static/portail.css", "/themes", "/themes/sante", "/actions?region=32", "/actions.atom", "/static/datasette-menus.js", "/-/static/app.css",
     "/-/versions.json", "/-/metadata.json", "/portail/items?_sort=nope", "/portail?sql=select+1",
     "/n/existe/pas", "/portail/items/{item}", "/portail/items/{item}.json",
 ])

@@ -57,8 +57,9 @@ def test_home_shows_everything_the_issue_asks(client, published, fixture_only):
     assert 'role="search"' in html and 'name="q"' in html
     assert "20 centres" in text and "8 actualités" in text and "6 événements" in text
     assert "3 publications" in text and "Dernière mise à jour :" in text
-    assert html.count("data-lat=") == 20  # every centre of the registry is located
-    assert "/static/leaflet/leaflet.js" in html and "/static/carte.js" in html
+    # Every centre of the registry is on the portal's own base map: no tile, no script.
+    assert html.count('class="repere repere-centre"') == 20
+    assert "leaflet" not in html and "tile.openstreetmap" not in html
     assert "Actualité retirée par le centre" not in text
     # Upcoming events: soonest first, past ones absent.
     assert text.index("Webinaire : l'emploi des femmes") < text.index("Rencontre jeunesse")

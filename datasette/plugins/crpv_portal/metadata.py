@@ -147,6 +147,33 @@ order by t.label, date_publication desc""",
 from publication.cube k join centres c on c.id = k.centre_id
 group by k.centre_id, k.mois order by k.mois desc, centre""",
     },
+    "actions_par_theme_et_par_region": {
+        "title": "Actions par thème et par région",
+        "description": "Nombre d'actions (fiches expériences, retours d'expériences, portraits de "
+                       "projets : table item_actions) par thème et par région des communes dont "
+                       "elles parlent (table item_places) ; une action menée dans deux régions "
+                       "compte dans chacune.",
+        "sql": """select t.label as theme, co.region_nom as region, count(distinct a.item_id) as actions,
+  count(distinct i.centre_id) as centres, count(distinct p.commune) as communes
+from item_actions a join items i on i.id = a.item_id
+  join item_themes it on it.item_id = i.id join themes t on t.id = it.theme_id
+  join item_places p on p.item_id = i.id join communes co on co.code = p.commune
+where i.status = 'active'
+group by t.label, co.region_nom order by t.label, actions desc""",
+    },
+    "communes_les_plus_citees": {
+        "title": "Communes les plus citées",
+        "description": "Les communes dont parlent le plus d'éléments actifs (confiance de la "
+                       "lecture d'au moins 0,5), avec le nombre d'actions et de centres qui les "
+                       "citent.",
+        "sql": """select co.code as code_insee, co.nom as commune, co.departement_nom as departement,
+  co.region_nom as region, count(*) as elements,
+  sum(exists (select 1 from item_actions a where a.item_id = p.item_id)) as actions,
+  count(distinct i.centre_id) as centres
+from item_places p join items i on i.id = p.item_id join communes co on co.code = p.commune
+where i.status = 'active'
+group by co.code order by elements desc, commune limit 200""",
+    },
 }
 
 SORTABLE = {
