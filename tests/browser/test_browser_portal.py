@@ -25,16 +25,14 @@ def test_home_renders_map_and_escapes(page, fixture_only, portal_url, artifacts)
     page.goto(portal_url + "/")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.get_by_role("heading", level=1).inner_text().startswith("L'actualité des centres")
-    # Tiles are unreachable; the vector markers are still drawn, one per located centre.
-    page.wait_for_selector("#carte[data-marqueurs]")
-    assert page.locator("#carte").get_attribute("data-marqueurs") == "20"
-    assert page.locator("path.repere-centre").count() == 20
-    # Overseas centres each get an inset map of their own, with their marker, below the mainland.
-    insets = page.locator("#carte-outre-mer figure")
-    assert sorted(insets.locator("figcaption").all_inner_texts()) == [
+    # The portal's own base map (no tile): one labelled link per located centre, the
+    # overseas centres in the insets of their départements.
+    assert page.locator("#carte [data-marqueurs]").get_attribute("data-marqueurs") == "20"
+    assert page.locator("#carte a.repere-centre").count() == 20
+    assert sorted(page.locator("#carte .nom-encart").all_text_contents()) == [
         "Guadeloupe", "Guyane", "La Réunion", "Martinique", "Mayotte"]
-    assert insets.locator("path.repere-centre").count() == 5
-    assert page.locator("#carte path.repere-centre").count() == 15
+    assert page.locator("#carte a.repere-centre:not([data-zone=metro])").count() == 5
+    assert page.locator("#carte a.repere-centre[data-zone=metro]").count() == 15
     assert page.get_by_text(HOSTILE, exact=True).count() == 1  # shown as text
     page.screenshot(path=str(artifacts / "accueil.png"), full_page=True)
     assert page.errors == []
