@@ -72,3 +72,14 @@ bench-scale: $(BENCH_DIR)/20k/scale.db $(BENCH_DIR)/1m/scale.db
 RELIABILITY_SCALE ?= 20k
 reliability: $(BENCH_DIR)/$(RELIABILITY_SCALE)/scale.db
 	$(BIN)/python bench/abuse.py --db $(BENCH_DIR)/$(RELIABILITY_SCALE)/scale.db --label $(RELIABILITY_SCALE)
+
+# --- The harvester under faults (on demand; never part of `make test`) -----------------------
+# bench/faults.py: a healthy site harvested beside each hostile site of tests/hostile (and
+# beside all of them at once), lowered settings, every harvest killed past its time cap or
+# 1.5 GB; bench/kill_trials.py: 24 SIGKILLs at seeded moments of first and incremental
+# harvests, each followed by a normal harvest. Both rewrite their crawler/ rows of
+# docs/reliability.md (the portail/ rows stay). About 15 min on 2 cores; exit 1 if a row FAILs.
+.PHONY: faults
+faults: $(STAMP)
+	@status=0; $(BIN)/python bench/faults.py || status=1; \
+	$(BIN)/python bench/kill_trials.py || status=1; exit $$status

@@ -22,6 +22,7 @@ class HarvestLimits:
     """What one centre's harvest may cost: hostile or broken sites meet these bounds, and
     each bound reached is a `harvest_errors` row of kind `trap`, `size`, `ical` or `timeout`."""
 
+    pages: int = 5000  # requests per centre (CLOSESPIDER_PAGECOUNT is only a net behind it)
     links_per_page: int = 1000  # a page listing 100,000 links: the first ones are followed
     sitemaps: int = 50  # sitemap documents read per centre (an endless sitemap index)
     page_bytes: int = 5 * 1024 * 1024  # HTML, feeds, sitemaps and calendars (files: 40 MB)
@@ -34,7 +35,7 @@ class HarvestLimits:
     def from_settings(cls, settings) -> "HarvestLimits":
         """The limits the settings name (unset ones keep their defaults); a value that is not
         a positive number raises ValueError with the setting's name."""
-        names = {"links_per_page": "CRPV_MAX_LINKS_PER_PAGE", "sitemaps": "CRPV_MAX_SITEMAPS",
+        names = {"pages": "CRPV_MAX_PAGES", "links_per_page": "CRPV_MAX_LINKS_PER_PAGE", "sitemaps": "CRPV_MAX_SITEMAPS",
                  "page_bytes": "CRPV_MAX_PAGE_BYTES", "occurrences": "CRPV_MAX_OCCURRENCES",
                  "per_series": "CRPV_MAX_SERIES_OCCURRENCES",
                  "calendar_seconds": "CRPV_CALENDAR_SECONDS",

@@ -147,6 +147,14 @@ class CrawlGuard:
         return True, ""
 
 
+def is_calendar_page(url: str) -> bool:
+    """A calendar page's address (a month or a day of an agenda), which `CrawlGuard` bounds by
+    the agenda's window rather than by depth."""
+    parts = urlsplit(url)
+    dated = _MONTH_IN_URL.search(parts.path) or _MONTH_IN_URL.search(parts.query)
+    return bool(dated) and _looks_like_calendar(parts.path, parts.query)
+
+
 def _looks_like_calendar(path: str, query: str) -> bool:
     """A calendar word as a whole path segment or query key ("journee" is not "jour")."""
     tokens = set(re.split(r"[/?&=._]+", (path + "?" + query).lower()))

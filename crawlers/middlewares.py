@@ -46,6 +46,13 @@ class TimeoutsMiddleware:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+    def process_request(self, request, spider=None):
+        """Once the site is given up, what was already queued (the requests robots.txt held
+        back, mostly) is not sent: each would cost the full timeout again."""
+        if getattr(self.crawler.spider, "given_up", False):
+            raise IgnoreRequest("the site was given up after its timeouts")
+        return None
+
     def process_exception(self, request, exception, spider=None):
         from scrapy.exceptions import DownloadTimeoutError
         from twisted.internet.error import TCPTimedOutError, TimeoutError as TxTimeoutError

@@ -9,6 +9,7 @@ SPIDER_MODULES = ["crawlers.spiders"]
 CONTACT_URL = os.getenv("CRPV_CONTACT_URL", "https://github.com/portail-crpv/portail-crpv")
 USER_AGENT = f"PortailCRPV/0.1 (+{CONTACT_URL}; agrégateur des centres de ressources politique de la ville)"
 ROBOTSTXT_OBEY = True
+ROBOTSTXT_PARSER = "crawlers.robots.CappedRobotParser"  # its first 500 KB, as Google reads it
 CONCURRENT_REQUESTS = 32  # across centres; each centre gets one request at a time
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 # One second between two requests to the same site. CRPV_DOWNLOAD_DELAY lowers it for
@@ -30,15 +31,19 @@ DEPTH_LIMIT = int(os.getenv("CRPV_DEPTH_LIMIT", "8"))
 DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
-# A safety net per centre against a site that turns into an endless crawl.
-CLOSESPIDER_PAGECOUNT = int(os.getenv("CRPV_MAX_PAGES", "5000"))
+# The page budget (CRPV_MAX_PAGES) is counted by the crawl controller on the requests it
+# sends, so the crawl stops at it with a `trap` row. Responses it did not ask for (retries,
+# redirects) are counted by Scrapy against twice the budget: a safety net only, because a
+# close by page count lets the requests already queued go out.
+CRPV_MAX_PAGES = os.getenv("CRPV_MAX_PAGES")
+CLOSESPIDER_PAGECOUNT = 2 * (int(CRPV_MAX_PAGES) if (CRPV_MAX_PAGES or "").isdigit() else 5000)
 CLOSESPIDER_ERRORCOUNT = 0
 # Pipelines are synchronous and cheap: one item at a time, instead of a hundred tasks per
 # response that cost CPU and change nothing.
 CONCURRENT_ITEMS = 1
 # Bounds of a harvest (crawlers.context.HarvestLimits, where the defaults live); each bound
 # reached is a harvest_errors row. Values are checked by `crpv harvest` before any crawl.
-LIMIT_SETTINGS = ("CRPV_MAX_LINKS_PER_PAGE", "CRPV_MAX_SITEMAPS", "CRPV_MAX_PAGE_BYTES",
+LIMIT_SETTINGS = ("CRPV_MAX_PAGES", "CRPV_MAX_LINKS_PER_PAGE", "CRPV_MAX_SITEMAPS", "CRPV_MAX_PAGE_BYTES",
                   "CRPV_MAX_OCCURRENCES", "CRPV_MAX_SERIES_OCCURRENCES", "CRPV_CALENDAR_SECONDS",
                   "CRPV_GIVE_UP_AFTER_TIMEOUTS")
 CRPV_MAX_LINKS_PER_PAGE = os.getenv("CRPV_MAX_LINKS_PER_PAGE")
@@ -54,6 +59,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.TimeoutsMiddleware": 555,  # just after RetryMiddleware (550)
     "crawlers.middlewares.ConditionalRequestsMiddleware": 560,
     "crawlers.middlewares.PermanentRedirectsMiddleware": 650,
+}
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "crawlers.depth.ListingDepthMiddleware": 900,  # pagination is not depth; a drop is a row
 }
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 300,

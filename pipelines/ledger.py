@@ -25,6 +25,9 @@ class RunLedger:
         self.fill = {name: 0 for name in (*FILLED_FIELDS, "event_dates", "event_places")}
         self.items_seen = 0
         self.events_seen = 0
+        # A budget of the crawl reached (a `trap` row: pages, links per page, sitemaps, one
+        # URL shape): the run read what it could and concludes nothing about the rest.
+        self.truncated = False
         self.row_id = db["harvest_runs"].insert({
             "run_id": run_id, "centre_id": centre_id, "mode": mode, "status": "running",
             "started_at": utc_now(), **self.counts, "message": f"pid {os.getpid()}",
@@ -35,6 +38,7 @@ class RunLedger:
 
     def error(self, url: str | None, kind: str, message: str) -> None:
         self.counts["failed"] += 1
+        self.truncated = self.truncated or kind == "trap"
         insert_row(self.db, "harvest_errors", {
             "run_id": self.run_id, "centre_id": self.centre_id, "url": url, "kind": kind,
             "message": message[:2000], "occurred_at": utc_now(),
@@ -67,6 +71,8 @@ class RunLedger:
                                      "responses): the crawl stopped there")
         if status == "completed" and suspect:
             status = "suspect"
+        elif status == "completed" and self.truncated:
+            status = "truncated"
         rates = {name: round(self.fill[name] / self.items_seen, 3)
                  for name in FILLED_FIELDS if self.items_seen}
         if self.events_seen:
@@ -83,6 +89,7 @@ class RunLedger:
             "fill_rates": json.dumps(rates),
             "message": None if status == "completed" else suspect if status == "suspect" else (
                 "site unreachable: no request was answered" if unreachable and reason == "finished"
+                else "a budget of the crawl was reached (see its trap rows)" if status == "truncated"
                 else f"finish reason: {reason}"),
         })
         self.db.conn.commit()

@@ -14,6 +14,9 @@ from pipelines.db import insert_row, insert_rows, shared_database, update_row, u
 from pipelines.ledger import RunLedger
 from pipelines.normalize import AttachedDocument, CalendarSessions, Record, document_id
 
+# Below this many active items, a centre losing most of them is believed (a small site may
+# well retire three of its four pages); from it on, losing most at once is suspect.
+MIN_KNOWN_FOR_SUSPICION = 5
 # Fields whose previous values are kept in item_versions when they change.
 VERSIONED = ("kind", "title", "summary", "body_text", "published_at", "updated_at", "url")
 
@@ -60,6 +63,10 @@ class StorePipeline:
             return  # Scrapy's own call: the ledger waits for spider_closed and its reason
         stats = self.crawler.stats.get_stats()
         requests = stats.get("downloader/request_count", 0)
+        undrained = getattr(self.crawler.spider, "undrained", list)
+        with self.db.conn:
+            for error in undrained():
+                self.ledger.error(error.url, error.kind, error.message)
         suspect = self._suspect(reason)
         with self.db.conn:
             if suspect is None:
@@ -67,6 +74,7 @@ class StorePipeline:
                     self._mark_gone(gone)
             # Only a complete, mostly healthy full crawl may conclude that an item vanished.
             if suspect is None and self.mode == "full" and reason == "finished" \
+                    and not self.ledger.truncated \
                     and self.ledger.counts["failed"] <= 0.2 * max(requests, 1):
                 grace = self.crawler.settings.getfloat("CRPV_GONE_GRACE_DAYS", 7.0)
                 gone = mark_unlisted_gone(self.db, self.crawler.spider.centre.id, grace)
@@ -78,8 +86,11 @@ class StorePipeline:
         items answering 404 at once, or a complete crawl meeting few of them, is a site moved
         or misconfigured overnight, not a centre deleting its archive. Nothing is marked gone."""
         known = self.active_before
-        if known < 10:
+        if known < MIN_KNOWN_FOR_SUSPICION:
             return None
+        home = getattr(self.crawler.spider, "home_failure", None)
+        if home and (self.vanished or reason == "finished"):
+            return f"the home page answered {home}: nothing marked gone"
         if len(self.vanished) > 0.5 * known:
             return (f"{len(self.vanished)} of {known} known items answered 404/410 in one run: "
                     "nothing marked gone")

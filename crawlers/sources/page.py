@@ -4,6 +4,8 @@ the links to follow. The page is parsed once; its text blocks also teach the sit
 
 from __future__ import annotations
 
+from itertools import islice
+from typing import Iterator
 from urllib.parse import urljoin, urlsplit
 
 from crawlers.classify import classify
@@ -31,6 +33,9 @@ def read(response, context) -> Reading:
     url = canonicalize_url(response.url)
     try:
         doc = parse_page(html)
+        anchors = sum(1 for _ in doc.iter("a"))
+        if anchors > context.limits.links_per_page:
+            return _link_farm(doc, response, context, url, anchors)
         body = doc.find("body")
         # A page teaches the template first, so that judging it leaves itself out; it is
         # known there by the canonical address it declares, as `extract_page` names it. A
@@ -72,14 +77,28 @@ def read(response, context) -> Reading:
             reading.links.append(Link(doc_url, "document", parent=canonical, link_text=text,
                                       source=canonical))
     if context.mode == "full" or role in ("home", "source"):
-        links = _page_links(doc, response.url, canonical, context, listing=kind is None, hint=hint)
-        budget = context.limits.links_per_page
-        if len(links) > budget:
-            reading.records.append(ErrorItem(context.id, response.url, "trap",
-                                             f"the page links {len(links)} addresses of the site: "
-                                             f"the first {budget} followed"))
-            links = links[:budget]
-        reading.links.extend(links)
+        # No more links than anchors, and a page with more anchors than the budget is a
+        # `_link_farm`: the budget holds here.
+        reading.links.extend(_page_links(doc, response.url, canonical, context,
+                                         listing=kind is None, hint=hint))
+    return reading
+
+
+def _link_farm(doc, response, context, url: str, anchors: int) -> Reading:
+    """A page with more links than one page may have followed (a plan of the whole site, or a
+    trap): never an item, and only its first links are read. Extracting the text of 100,000
+    links would cost a minute and hundreds of megabytes for nothing."""
+    budget = context.limits.links_per_page
+    role = response.meta.get("role")
+    reading = Reading(records=[ErrorItem(context.id, response.url, "trap",
+                                         f"the page has {anchors} links: the first {budget} "
+                                         "followed, the page not read as an item")])
+    if role in ("home", "probe"):
+        reading.links.extend(_announced_sources(doc, response.url, context))
+    if context.mode == "full" or role in ("home", "source"):
+        hint = response.meta.get("hint") or section_kind(url)
+        reading.links.extend(islice(_page_links(doc, response.url, url, context, listing=True,
+                                                hint=hint), budget))
     return reading
 
 
@@ -130,10 +149,9 @@ def _announced_sources(doc, base: str, context) -> list[Link]:
 
 
 def _page_links(doc, base: str, canonical: str, context, listing: bool,
-                hint: str | None) -> list[Link]:
+                hint: str | None) -> Iterator[Link]:
     """Links worth following from a page, with the role and hint they carry."""
     child_hint = hint if listing else None
-    links: list[Link] = []
     for anchor in doc.iter("a"):
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith(_SKIPPED_SCHEMES):
@@ -148,17 +166,16 @@ def _page_links(doc, base: str, canonical: str, context, listing: bool,
             continue  # SPIP marks its own pagination nofollow: that one is followed
         text = " ".join(" ".join(anchor.itertext()).split())[:300]
         if is_ical_url(absolute):
-            links.append(Link(absolute, "ical", source=canonical))
+            yield Link(absolute, "ical", source=canonical)
         elif is_document_url(absolute):
             if listing:
-                links.append(Link(absolute, "document", hint="document", link_text=text,
-                                  source=canonical, orphan=True))
+                yield Link(absolute, "document", hint="document", link_text=text,
+                           source=canonical, orphan=True)
         elif _is_feed_link(absolute):
-            links.append(Link(absolute, "feed", source=canonical))
+            yield Link(absolute, "feed", source=canonical)
         else:
-            links.append(Link(absolute, "page", hint=section_kind(absolute) or child_hint,
-                              source=canonical))
-    return links
+            yield Link(absolute, "page", hint=section_kind(absolute) or child_hint,
+                       source=canonical)
 
 
 def _is_feed_link(url: str) -> bool:

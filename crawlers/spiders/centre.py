@@ -58,7 +58,9 @@ class CentreSpider(Spider):
         self.context = CentreContext(centre, today or date.today(), mode, template=state.template)
         self.origin = self.context.origin
         self.netloc = self.context.netloc
-        self.allowed_domains = [urlsplit(centre.url).hostname]
+        # No `allowed_domains`: Scrapy's offsite filter drops an off-host redirect silently
+        # when it is scheduled; the origin guard (crawlers/middlewares.py) refuses it through
+        # the errback instead, as a `redirect` row, with the port compared too.
         self.guard = CrawlGuard(self.context.today)
         self.adapters = adapters()
         self.items_read: set[str] = set()  # canonical URLs of the item pages read this run
@@ -67,6 +69,9 @@ class CentreSpider(Spider):
         self._idle_rounds = 0
         self._requested: set[str] = set()
         self._sitemaps = 0
+        self._budget_used = 0  # requests the controller sent, against CRPV_MAX_PAGES
+        self.given_up = False  # a silent site: nothing more is sent (`TimeoutsMiddleware`)
+        self.home_failure: str | None = None  # how the home page failed, if it did
         self._timeouts = 0  # attempts that timed out, retries included
         self._notes: dict[str, ErrorItem] = {}  # failures met outside a response, said once
         # URLs the site itself announces (robots.txt sitemaps): their failure is an error
@@ -80,6 +85,7 @@ class CentreSpider(Spider):
         crawler.signals.connect(spider.on_robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
         return spider
 
     # -- start and end -----------------------------------------------------------------
@@ -141,21 +147,28 @@ class CentreSpider(Spider):
             if not allowed:
                 self.crawler.stats.inc_value(f"crpv/guard/{reason}")
                 if reason == "shape budget exhausted":
-                    self._note("trap", f"more than {self.guard.shape_budget} addresses of one "
+                    self.note("trap", f"more than {self.guard.shape_budget} addresses of one "
                                        f"shape ({role}s like {url}): the rest not followed", url)
                 return None
         if url in self._requested:
             return None
         if role == "sitemap":
             if self._sitemaps >= self.context.limits.sitemaps:
-                self._note("trap", f"more than {self.context.limits.sitemaps} sitemaps: the rest "
+                self.note("trap", f"more than {self.context.limits.sitemaps} sitemaps: the rest "
                                    "not read", url)
                 return None
             self._sitemaps += 1
+        if self._budget_used >= self.context.limits.pages:
+            self.note("trap", f"page budget reached ({self.context.limits.pages} requests): "
+                               "the crawl stopped there", url)
+            return None
+        self._budget_used += 1
         self._requested.add(url)
         if role != "document":
-            # Files may be large; a page, a feed or a calendar this big is a trap.
-            meta.setdefault("download_maxsize", self.context.limits.page_bytes)
+            # Files may be large; a page or a feed this big is a trap. A calendar holding
+            # years of events may be twice that: its occurrences are capped when read.
+            meta.setdefault("download_maxsize",
+                            self.context.limits.page_bytes * (2 if role == "ical" else 1))
         meta.update({"role": role, "hint": link.hint, "source": link.source,
                      "parent": link.parent, "link_text": link.link_text})
         if link.feed_entry is not None:
@@ -183,11 +196,24 @@ class CentreSpider(Spider):
             self.state.mark_complete(canonicalize_url(response.url))
         yield from self._drain()
 
-    def _note(self, kind: str, message: str, url: str | None = None) -> None:
+    def note(self, kind: str, message: str, url: str | None = None) -> None:
         """A failure met while deciding on a request: a harvest_errors row, once per message."""
         key = f"{kind}:{message.split(':')[0]}"
         if key not in self._notes:
             self._notes[key] = ErrorItem(self.centre.id, url, kind, message[:500])
+
+    def undrained(self) -> list[ErrorItem]:
+        """Notes not yet yielded: the store writes them when the spider closes (a note made
+        by the last response, a signal or a give-up has no later callback to carry it)."""
+        return list(self._drain())
+
+    def on_dropped(self, request, spider):
+        """A request the scheduler dropped as already seen: a redirect back to an address of
+        its own chain is a loop (Scrapy's dupe filter ends it before REDIRECT_MAX_TIMES)."""
+        chain = request.meta.get("redirect_urls") or []
+        if spider is self and request.url in chain:
+            self.note("redirect", f"redirect loop: {chain[0]} leads back to {request.url}",
+                       chain[0])
 
     def _drain(self):
         for key, error in list(self._notes.items()):
@@ -315,6 +341,8 @@ class CentreSpider(Spider):
             return  # otherwise forbidden by robots.txt or filtered: not a failure of the site
         if failure.check(HttpError):
             status = failure.value.response.status
+            if role == "home":
+                self.home_failure = f"HTTP {status}"
             if status in (404, 410) and self.state.known_item(url):
                 yield GoneItem(self.centre.id, url, status)
                 return
@@ -326,12 +354,17 @@ class CentreSpider(Spider):
                 yield self._feed_only_item(request)
             yield ErrorItem(self.centre.id, request.url, "http", f"HTTP {status} ({role})")
             return
-        if failure.check(DownloadCancelledError) and "max size" in str(failure.value):
+        # Cut at its announced size ("max size"), or while streaming past it (no message).
+        if failure.check(DownloadCancelledError) and ("max size" in str(failure.value)
+                                                      or not str(failure.value)):
+            limit = meta.get("download_maxsize") or self.settings.getint("DOWNLOAD_MAXSIZE")
             yield ErrorItem(self.centre.id, request.url, "size",
-                            f"{role} larger than {meta.get('download_maxsize')} bytes: not read")
+                            f"{role} larger than {limit} bytes: not read")
             return
         timed_out = failure.check(TxTimeoutError, TCPTimedOutError, DownloadTimeoutError)
         yield from self._drain()
+        if role == "home":
+            self.home_failure = "timeout" if timed_out else "network error"
         if role == "probe":
             return
         if failure.check(DNSLookupError, CannotResolveHostError):
@@ -350,7 +383,8 @@ class CentreSpider(Spider):
         cost the full timeout times the retries."""
         self._timeouts += 1
         if self._timeouts == self.context.limits.timeouts:
-            self._note("timeout", f"{self._timeouts} attempts timed out: the site is given up "
+            self.given_up = True
+            self.note("timeout", f"{self._timeouts} attempts timed out: the site is given up "
                                   "for this run", url)
             self.crawler.engine.close_spider(self, "gave_up")
 
