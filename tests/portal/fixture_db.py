@@ -182,6 +182,9 @@ def build_fixture_db(path: Path | str, today: date | None = None) -> Path:
     ensure_schema(db)
     registry = load_registry()
     db["centres"].insert_all([c.as_row() for c in registry.centres], pk="id")
+    # The reuse policy's two branches: IREV allows its full texts, every other centre the
+    # registry's default (excerpt: title, summary, link).
+    db["centres"].update("irev", {"reuse": "full"})
     db["themes"].insert_all(
         [{"id": t.id, "label": t.label, "description": t.description}
          for t in load_vocabulary().themes],

@@ -16,7 +16,7 @@ STRINGS = datasette_strings()
 @pytest.fixture(scope="module")
 def pages(client):
     def get(path):
-        response = client.get(path)
+        response = client.get(path, follow_redirects=True)  # as a browser would
         return response.status_code, response.headers.get("content-type", ""), response.text
     return list(crawl(get))
 

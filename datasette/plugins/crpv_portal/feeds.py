@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import icalendar
 
 from .formatting import KINDS, event_when, parse_when, safe_body
+from .reutilisation import full_text
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 UID_DOMAIN = "portail-crpv"
@@ -269,7 +270,9 @@ def build_atom(items: list[dict], base_url: str, self_url: str, title: str,
             sub(entry, "category", term=label)
         if item.get("summary"):
             sub(entry, "summary", item["summary"], type="text")
-        body = str(safe_body(item.get("body_html")))
+        # The full text only for a centre that allows it (registry `reuse: full`); else the
+        # summary and the link to the original say it all.
+        body = str(safe_body(item.get("body_html"))) if full_text(item.get("centre_id")) else ""
         if body.strip():
             sub(entry, "content", body, type="html")
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + STYLESHEET + ET.tostring(feed, encoding="utf-8")
