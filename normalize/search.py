@@ -127,7 +127,11 @@ def _synonyms(group: int, stems_column: str | None, typed: str | None) -> str:
     alternatives: list[str] = _alternatives(typed, stems_column) if typed else []
     for text, stems in thesaurus().groups[group]:
         words = _WORD.findall(_prepare(text))
-        if len(words) > 1:
+        if stems_column is None:
+            # A text index without stems (PDF text): the term as written, a phrase. NEAR
+            # over stem prefixes for every synonym costs too much on a large index.
+            found = [_quote(" ".join(w.lower() for w in words))]
+        elif len(words) > 1:
             found = [_expansion(stems, stems_column)]
         elif fold(words[0]) in glossary().expansions:
             found = [_expansion(seq, stems_column) for seq in glossary().expansions[fold(words[0])]]

@@ -52,7 +52,7 @@ PORTAL_DIR = ROOT / "datasette"
 PUBLISHED_NAME = "portail.db"      # the link Datasette serves (named portail)
 SIDE_NAME = "publication.db"       # the derived tables, attached as `publication`
 METADATA_NAME = "metadata.json"
-SIDE_SCHEMA_VERSION = "6"
+SIDE_SCHEMA_VERSION = "7"
 PARIS = ZoneInfo("Europe/Paris")
 ANALYZE_DRIFT = 0.25               # re-ANALYZE the harvest database past this change in items
 BUSY_MS = 5000                     # wait this long for a harvest's write lock, then skip
@@ -118,6 +118,7 @@ create index seances_debut on seances(debut, titre, event_id);
 create index seances_centre on seances(centre_id, debut, titre, event_id);
 create index seances_territoire on seances(territoire, debut, titre, event_id);
 create index seances_type on seances(type_evenement, debut, titre, event_id);
+create index seances_type_fin on seances(type_evenement, fin, mois);
 create table chiffres (cle text primary key, valeur);
 create table centres_chiffres (
   centre_id text primary key, elements integer, news integer, event integer, document integer,

@@ -157,7 +157,11 @@ async def agenda(datasette, request):
     months = await queries.agenda_months(db, filters)
     known = [m["mois"] for m in months]
     month = filters.mois if filters.mois in known else (known[0] if known else None)
-    sessions = await queries.upcoming_events(db, filters, limit=queries.AGENDA_LIMIT, month=month)
+    in_month = next((m["n"] for m in months if m["mois"] == month), 0)
+    pages = max(1, -(-in_month // queries.AGENDA_PAGE))
+    page = min(_page_number(request), pages)
+    sessions = await queries.upcoming_events(db, filters, limit=queries.AGENDA_PAGE, month=month,
+                                             offset=(page - 1) * queries.AGENDA_PAGE)
     events = queries.fold_series(queries.merge_relays(sessions))
     past = await queries.past_sessions(db, [ev["id"] for ev in events if ev["next_sessions"]])
     for ev in events:
@@ -165,11 +169,11 @@ async def agenda(datasette, request):
     params = filters.as_params()
     index = known.index(month) if month in known else -1
 
-    def month_link(value):
-        return _href("/agenda", {**params, "mois": value})
+    def month_link(value, page=None):
+        return _href("/agenda", {**params, "mois": value, "page": page})
 
     context = {"events": events, "months": months, "month": month, "filters": filters,
-               "month_link": month_link,
+               "month_link": month_link, "page": page, "pages": pages,
                "previous_month": known[index - 1] if index > 0 else None,
                "next_month": known[index + 1] if 0 <= index < len(known) - 1 else None,
                "choices": await queries.filter_choices(db),

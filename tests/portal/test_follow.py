@@ -130,3 +130,18 @@ def test_past_sessions_of_an_event_are_marked(client, fixture_only):
     page = client.get(f"/elements/{item}").text
     assert page.count("(séance passée)") == 1
     assert f'href="/elements/{item}.ics">Ajouter à mon agenda' in page
+
+
+def test_a_crowded_month_is_paged(client, fixture_only, monkeypatch):
+    import crpv_portal.queries as portal_queries  # the plugin's own module (Datasette loaded it)
+
+    monkeypatch.setattr(portal_queries, "AGENDA_PAGE", 1)
+    first = client.get("/agenda").text
+    month = re.search(r'<h2 id="mois-(\d{4}-\d{2})">', first).group(1)
+    count = int(re.search(r'<strong aria-current="page">[^<]+</strong> <span class="compte">\((\d+)\)', first).group(1))
+    assert count >= 2 and f"Page 1 sur {count}" in first and first.count('<li class="seance">') == 1
+    second = client.get("/agenda", params={"mois": month, "page": "2"}).text
+    assert f"Page 2 sur {count}" in second and "Page précédente du mois" in second
+    titles = [re.search(r'<h3 class="fiche-titre"><a href="/elements/[^"]+">([^<]+)</a>', html).group(1)
+              for html in (first, second)]
+    assert titles[0] != titles[1]

@@ -235,4 +235,4 @@ def test_synonyms_of_the_thesaurus_find_the_same_items(query):
                                         (build_match_query(query),))}
     assert found == {"rénovation", "renouvellement", "npnru", "anru", "long"}
     docs = build_match_query(query, stems_column=None)
-    assert docs and 'NEAR("renov"* "urbain"*, 4)' in docs
+    assert docs and '"rénovation urbaine" OR "renouvellement urbain"' in docs  # PDF text: phrases

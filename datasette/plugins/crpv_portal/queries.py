@@ -34,7 +34,8 @@ SEARCH_CAP = 1000  # newest item matches ranked; beyond, counts are lower bounds
 DOC_CAP = 500  # newest PDF-text matches considered
 BROWSE_PAGES = 250  # pages offered when listing without words (newest first)
 PAGE_SIZE = 20
-AGENDA_LIMIT = 500
+AGENDA_LIMIT = 500  # sessions in the agenda's Atom feed
+AGENDA_PAGE = 100  # sessions on one page of the agenda (a month may take several)
 ICS_LIMIT = 1000  # sessions in agenda.ics: the soonest (a subscription shows what comes next)
 ATOM_LIMIT = 50
 ITEM_DATE = "coalesce(i.published_at, i.first_seen_at)"
@@ -255,7 +256,7 @@ async def latest_items(db, kind: str | None, limit: int = 6, filters: Filters | 
 
 
 async def upcoming_events(db, filters: Filters | None = None, now: datetime | None = None,
-                          limit: int = 1000, month: str | None = None) -> list[dict]:
+                          limit: int = 1000, month: str | None = None, offset: int = 0) -> list[dict]:
     """Upcoming event sessions with their item and centre, soonest first (of one local
     month when given)."""
     where, params = (filters or Filters()).sql("s", with_year_range=False, date_column="debut")
@@ -267,7 +268,8 @@ async def upcoming_events(db, filters: Filters | None = None, now: datetime | No
           select s.event_rowid, s.item_rowid, s.debut, s.titre, s.event_id, s.groupe,
             s.type_evenement
           from publication.seances s
-          where s.fin >= :now {where} order by s.debut, s.titre, s.event_id limit :limit)
+          where s.fin >= :now {where} order by s.debut, s.titre, s.event_id
+          limit :limit offset :offset)
         select e.id as event_id, e.starts_at, e.ends_at, e.all_day, e.timezone,
           e.location_name, e.address, e.postcode, e.city, e.online, p.type_evenement as event_type,
           p.groupe, p.debut, {ITEM_COLUMNS}, i.first_seen_at, i.last_seen_at,
@@ -275,7 +277,8 @@ async def upcoming_events(db, filters: Filters | None = None, now: datetime | No
         from page p join events e on e.rowid = p.event_rowid join items i on i.rowid = p.item_rowid
           join centres c on c.id = i.centre_id
         where i.status = 'active'
-        order by p.debut, p.titre, p.event_id""", {**params, "now": now_text(now), "limit": limit})
+        order by p.debut, p.titre, p.event_id""",
+        {**params, "now": now_text(now), "limit": limit, "offset": offset})
 
 
 def merge_relays(sessions: list[dict]) -> list[dict]:
@@ -529,7 +532,8 @@ class SearchResult:
 
 
 FACET_COLUMNS = "e.item_rowid, e.id, e.tri, e.centre_id, e.territoire, e.kind, e.annee, e.themes"
-BROWSE_FACET_CAP = 10000  # items counted for facets of a listing by date range
+BROWSE_FACET_CAP = 3000  # items of a date range whose facets are counted exactly
+COUNT_CAP = 100000  # items counted at most for the total of a large date range
 
 
 async def _matches(db, match: str, match_docs: str | None, where: str, fparams: dict,
@@ -589,7 +593,7 @@ async def search(db, query: str, filters: Filters, page: int = 1,
     labels = await _labels(db)
     facets = _facets_of_rows(ranked, labels)
     selected = filters.facet_filters()
-    if selected and not capped:
+    if selected and not capped and await _few_matches(db, match, match_docs):
         # The other values of a facet already chosen: counted without that facet's own
         # choice (one more walk, unscored, without the facet filters), so a second value
         # can be added and each count says what it would bring.
@@ -602,8 +606,8 @@ async def search(db, query: str, filters: Filters, page: int = 1,
                 counted = _uncounted(counted, facets[name])
             facets[name] = counted
     elif selected:
-        # Capped: the matches are many, a second walk would cost as much again. The other
-        # values are offered without a count (all those the portal holds).
+        # The words match more than SEARCH_CAP items: a second walk would cost as much again
+        # and be capped. The other values are offered without a count.
         everything = await _cube_facets(db, Filters(), labels=labels)
         for name in selected:
             facets[name] = _uncounted(everything[name], facets[name])
@@ -614,6 +618,18 @@ async def search(db, query: str, filters: Filters, page: int = 1,
     hits = await _hydrate(db, window, match, match_docs)
     return SearchResult(query, match, total, hits, facets, page, pages, capped=capped,
                         sort="date" if filters.tri == "date" else "pertinence")
+
+
+async def _few_matches(db, match: str, match_docs: str | None) -> bool:
+    """Whether the words match at most SEARCH_CAP items and DOC_CAP files (FTS5 doclists
+    read up to the cap, nothing joined)."""
+    found = await one(db, """select
+        (select count(*) from (select rowid from items_fts where items_fts match :match
+                               limit :cap + 1)) as items,
+        (select count(*) from (select rowid from documents_fts where documents_fts match :docs
+                               limit :doc_cap + 1)) as docs""",
+        {"match": match, "docs": match_docs or match, "cap": SEARCH_CAP, "doc_cap": DOC_CAP})
+    return found["items"] <= SEARCH_CAP and found["docs"] <= DOC_CAP
 
 
 def _uncounted(values: list[dict], chosen: list[dict]) -> list[dict]:
@@ -697,18 +713,33 @@ def _cube_total(facets: dict[str, list[dict]], filters: Filters) -> int:
 
 async def _browse_dates(db, query: str, filters: Filters, page: int, page_size: int) -> SearchResult:
     """A listing within a date range (or new since a day): the range's items walked newest
-    first on the date index (at most BROWSE_FACET_CAP), the facet filters applied to them."""
+    first on the date index, the facet filters applied to them, facets counted exactly when
+    the range holds at most BROWSE_FACET_CAP items; beyond, an exact total (up to
+    COUNT_CAP), the newest items on the date index, and the facets' values without counts."""
     dwhere, dparams = filters.sql("e", facets=False)
     column = "vu" if filters.depuis and not (filters.du or filters.au) else "tri"
     walked = await rows(db, f"""
         select {FACET_COLUMNS} from publication.elements e indexed by elements_{column}
-        where 1 {dwhere} order by e.{column} desc, e.id limit :cap""",
-        {**dparams, "cap": BROWSE_FACET_CAP})
-    capped = len(walked) >= BROWSE_FACET_CAP
-    if column == "vu":
-        walked.sort(key=lambda r: (r["tri"], r["id"]), reverse=True)
-    result = [r for r in walked if filters.accepts(r)]
+        where 1 {dwhere} order by e.{column} desc, e.id desc limit :cap""",
+        {**dparams, "cap": BROWSE_FACET_CAP})  # one direction: a pure walk of the index
     labels = await _labels(db)
+    if len(walked) >= BROWSE_FACET_CAP:
+        ewhere, eparams = filters.sql("e")
+        total = (await one(db, f"""select count(*) as n from (select 1 from publication.elements e
+            where 1 {ewhere} limit :most)""", {**eparams, "most": COUNT_CAP}))["n"]
+        everything = await _cube_facets(db, Filters(), labels=labels)
+        facets = {name: _uncounted(values, []) for name, values in everything.items()}
+        pages = max(1, min(BROWSE_PAGES, -(-total // page_size)))
+        page = min(max(page, 1), pages)
+        window = await rows(db, f"""
+            select e.item_rowid from publication.elements e indexed by elements_tri
+            where 1 {ewhere} order by e.tri desc, e.id limit :limit offset :offset""",
+            {**eparams, "limit": page_size, "offset": (page - 1) * page_size})
+        hits = await _hydrate(db, [r["item_rowid"] for r in window], None, None)
+        return SearchResult(query, None, total, hits, facets, page, pages, capped=True, sort="date")
+    walked.sort(key=lambda r: r["id"])  # newest first, then by id, as every listing
+    walked.sort(key=lambda r: r["tri"], reverse=True)
+    result = [r for r in walked if filters.accepts(r)]
     facets = _facets_of_rows(result, labels)
     for name in filters.facet_filters():
         facets[name] = _facets_of_rows([r for r in walked if filters.accepts(r, skip=name)],
@@ -718,7 +749,7 @@ async def _browse_dates(db, query: str, filters: Filters, page: int, page_size: 
     page = min(max(page, 1), pages)
     window = [r["item_rowid"] for r in result[(page - 1) * page_size: page * page_size]]
     hits = await _hydrate(db, window, None, None)
-    return SearchResult(query, None, total, hits, facets, page, pages, capped=capped, sort="date")
+    return SearchResult(query, None, total, hits, facets, page, pages, capped=False, sort="date")
 
 
 async def _cube_facets(db, filters: Filters, labels: dict | None = None,
