@@ -153,9 +153,9 @@ def _tokens(text: str) -> list[_Token]:
 
 
 @lru_cache(maxsize=1)
-def _index() -> dict[str, list[tuple[tuple[str, ...], tuple[Commune, ...], bool]]]:
-    """First word → (words of a name, the communes in force it may mean, via an article
-    contraction). Communes déléguées lead to their commune."""
+def _index() -> tuple[dict[tuple[str, ...], list[tuple[tuple[Commune, ...], bool]]], int]:
+    """(words of a name → [(the communes in force it may mean, via an article contraction)],
+    the longest name in words). Communes déléguées lead to their commune."""
     geo = geography()
     names: dict[tuple[str, ...], dict[str, Commune]] = {}
     for entry in geo.entries:
@@ -168,25 +168,26 @@ def _index() -> dict[str, list[tuple[tuple[str, ...], tuple[Commune, ...], bool]
         if not words:
             continue
         names.setdefault(words, {})[target.code] = target
-    index: dict[str, list] = {}
+    index: dict[tuple[str, ...], list] = {}
     for words, found in names.items():
         communes = tuple(found.values())
-        index.setdefault(words[0], []).append((words, communes, False))
+        index.setdefault(words, []).append((communes, False))
         for variant in _ARTICLE_VARIANTS.get(words[0], ()):
             if len(words) > 1:
-                index.setdefault(variant, []).append(((variant,) + words[1:], communes, True))
-    for options in index.values():
-        options.sort(key=lambda o: -len(o[0]))
-    return index
+                index.setdefault((variant,) + words[1:], []).append((communes, True))
+    return index, max(len(w) for w in index)
 
 
 @lru_cache(maxsize=1)
 def _spellings() -> dict[tuple[str, ...], set[str]]:
-    """Folded words of a name → the letters of its official spellings, accents kept."""
+    """Folded words of a name → the letters of its official spellings, accents kept; and
+    ("*",) + the words after its article ("havre") → the same, for "au Havre"."""
     out: dict[tuple[str, ...], set[str]] = {}
     for entry in geography().entries:
         words = tuple(fold_words(entry.nom).split())
         out.setdefault(words, set()).add(_letters(entry.nom))
+        if len(words) > 1:
+            out.setdefault(("*",) + words[1:], set()).add(_letters(entry.nom))
     return out
 
 
@@ -200,9 +201,8 @@ def _spelled(words: tuple[str, ...], variant: bool, raw: str, accented: bool = T
     if raw.isupper() or (not accented and strip_accents(raw) == raw):
         return True
     letters = _letters(raw)
-    spellings = _spellings().get(words, set())
-    if variant:  # "au Havre": the letters after the article
-        spellings = {s for key, forms in _spellings().items() if key[1:] == words[1:] for s in forms}
+    # "au Havre": the letters after the article
+    spellings = _spellings().get(("*",) + words[1:] if variant else words, set())
     for spelling in spellings:
         tail = spelling[-len(letters):] if letters else ""
         if len(tail) == len(letters) and strip_accents(tail) == strip_accents(letters) and all(
@@ -250,16 +250,23 @@ class _Context:
     dept_named: set[str]  # département codes named in the text
 
 
-def _departements_named(text: str) -> set[str]:
-    found = set()
-    folded = fold_words(text)
-    geo = geography()
-    for code, dept in geo.departements.items():
+@lru_cache(maxsize=1)
+def _departement_names() -> tuple[re.Pattern, dict[str, str]]:
+    """One pattern for every département named after an article ("dans le Nord", "en
+    Essonne"), and folded name → code."""
+    names = {}
+    for code, dept in geography().departements.items():
         name = fold_words(dept.nom)
-        if len(name) < 5:
-            continue  # "Ain", "Lot", "Var", "Cher": words of the language too
-        if re.search(rf"\b(?:dans l[ae]?s?|en|du|de la|de l|des|le|la|les) {re.escape(name)}\b", folded):
-            found.add(code)
+        if len(name) >= 5:  # "Ain", "Lot", "Var", "Cher": words of the language too
+            names[name] = code
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"\b(?:dans l[ae]?s?|en|du|de la|de l|des|le|la|les) ({alternatives})\b"), names
+
+
+def _departements_named(text: str) -> set[str]:
+    geo = geography()
+    pattern, names = _departement_names()
+    found = {names[m.group(1)] for m in pattern.finditer(fold_words(text))}
     for m in re.finditer(r"\(\s*(\d{2}|2[AB]|97\d)\s*\)", text):
         if m.group(1) in geo.departements:
             found.add(m.group(1))
@@ -268,26 +275,27 @@ def _departements_named(text: str) -> set[str]:
 
 def _scan(ctx: _Context) -> list[tuple[int, int, tuple[Commune, ...], bool, int, int]]:
     """Candidate names: (first token, last token, communes, via contraction, start, end)."""
-    index = _index()
+    index, longest = _index()
     toks = ctx.tokens
+    lows = [t.low for t in toks]
     accented = bool(re.search("[éèêàùç]", ctx.text))
     found = []
     i = 0
     while i < len(toks):
-        options = index.get(toks[i].low)
         match = None
-        if options:
-            for words, communes, variant in options:
-                n = len(words)
-                if i + n > len(toks):
-                    continue
-                if all(toks[i + k].low == words[k] for k in range(n)) and all(
-                        _joined(ctx.text[toks[i + k - 1].end:toks[i + k].start]) for k in range(1, n)):
-                    begin = toks[i + 1].start if variant else toks[i].start
-                    if not _spelled(words, variant, ctx.text[begin:toks[i + n - 1].end], accented):
-                        continue
+        for n in range(min(longest, len(toks) - i), 0, -1):
+            words = tuple(lows[i:i + n])
+            options = index.get(words)
+            if not options or not all(
+                    _joined(ctx.text[toks[i + k - 1].end:toks[i + k].start]) for k in range(1, n)):
+                continue
+            for communes, variant in options:
+                begin = toks[i + 1].start if variant else toks[i].start
+                if _spelled(words, variant, ctx.text[begin:toks[i + n - 1].end], accented):
                     match = (i, i + n - 1, communes, variant)
                     break
+            if match:
+                break
         if match:
             first, last, communes, variant = match
             start = toks[first + 1].start if variant else toks[first].start
@@ -301,8 +309,11 @@ def _scan(ctx: _Context) -> list[tuple[int, int, tuple[Commune, ...], bool, int,
 def _valid(ctx: _Context, first: int, last: int, variant: bool) -> bool:
     toks, text = ctx.tokens, ctx.text
     name_tokens = toks[first + 1:last + 1] if variant else toks[first:last + 1]
+    # "à la Teste-de-Buch", "à la Courneuve": the article in lower case after "à".
+    lower_article = (not variant and len(name_tokens) > 1 and name_tokens[0].low in ("la", "le", "les")
+                     and first > 0 and toks[first - 1].low in ("a", "de") and _capitalised(name_tokens[1]))
     for k, tok in enumerate(name_tokens):
-        if tok.low in _PARTICLES and k > 0:
+        if tok.low in _PARTICLES and (k > 0 or lower_article):
             continue
         if not _capitalised(tok):
             return False

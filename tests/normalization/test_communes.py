@@ -40,6 +40,9 @@ CASES = [
      {"51108": [], "64122": []}),
     ("Fiche expérience – Le Mans (Les Sablons) : l’entrepreneuriat", "", None, {"72181": ["Les Sablons"]}),
     ("A Paris-8, un peu de tension", "La communication du Palais laissait filtrer.", None, {}),
+    ("Tempête", "A la Teste-de-Buch aussi, le stationnement est interdit ; à la Courneuve, rien.",
+     None, {"33529": [], "93027": []}),
+    ("Débat", "Il est de la plus haute importance que la Poste et le Havre du port restent.", None, {}),
 ]
 
 
