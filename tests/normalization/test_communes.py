@@ -88,3 +88,27 @@ def test_mirror_codes_agree_with_the_geography():
         # "Dembéni" is Dembeni; "Dzaoudzi-Labattoir", as people say, is Dzaoudzi
         assert fold_words(city).startswith(fold_words(commune.nom)), (city, code)
         assert not postcode or departement_of(postcode) == commune.departement, (city, code)
+
+
+def test_labelled_corpus_pages():
+    """The 41 French pages of the shared corpus labelled by hand (communes_labelled.json):
+    measured precision 0.87 and recall 0.80 on 2026-12-04 (a plain gazetteer: 0.54, 0.76)."""
+    import json
+    import sys
+    from pathlib import Path
+
+    from conftest import corpus_path
+
+    root = corpus_path()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from quality_places import page_text
+
+    labels = json.loads((Path(__file__).with_name("communes_labelled.json")).read_text(encoding="utf-8"))
+    agreed = given = expected = 0
+    for page in labels["pages"]:
+        title, text = page_text(root / page["file"], page["url"])
+        got = {c.code for c in find_communes(title, text) if c.confidence >= ABOUT}
+        want = set(page["communes"])
+        agreed, given, expected = agreed + len(got & want), given + len(got), expected + len(want)
+    assert len(labels["pages"]) >= 40 and expected >= 40
+    assert agreed / given >= 0.8 and agreed / expected >= 0.72, (agreed, given, expected)
