@@ -98,6 +98,7 @@ class Mention:
     end: int
     in_title: bool = False
     text: str = ""
+    at: bool = False  # written "à X" / "au X" (or with its postcode or département code)
 
 
 @dataclass
@@ -460,7 +461,9 @@ def _occurrence(ctx: _Context, first: int, last: int, variant: bool, communes,
         conf -= 0.05
     if second is not None and best_score - second < 1 and not strong:
         conf -= 0.1  # homonyms that nothing in the text tells apart
-    return best, max(0.0, min(1.0, conf)), [start, end, in_title]
+    at = variant or (plain_sep and p1 in ("a", "au", "aux")) or bool(dept_after) \
+        or bool(postcode_near & set(best.postcodes))
+    return best, max(0.0, min(1.0, conf)), [start, end, in_title, at]
 
 
 def find_communes(title: str | None, text: str | None, places=(), territory: Territory | None = None,
@@ -520,8 +523,9 @@ def find_communes(title: str | None, text: str | None, places=(), territory: Ter
         result = _occurrence(ctx, first, last, variant, communes, coherent)
         if result is None:
             continue
-        commune, conf, (start, end, in_title) = result
-        mentions.append(Mention(commune.code, conf, start, end, in_title, full[start:end]))
+        commune, conf, (start, end, in_title, at) = result
+        mentions.append(Mention(commune.code, conf, start, end, in_title, full[start:end], at))
+    mentions = _without_quartiers(full, mentions)
     by_code: dict[str, list[Mention]] = {}
     for mention in mentions:
         by_code.setdefault(mention.code, []).append(mention)
@@ -544,6 +548,24 @@ def find_communes(title: str | None, text: str | None, places=(), territory: Ter
     for entry in ordered:
         entry.confidence = round(entry.confidence, 3)
     return ordered[:limit]
+
+
+def _without_quartiers(text: str, mentions: list[Mention]) -> list[Mention]:
+    """"À Châteauroux, les habitants de Saint-Jean…": a smaller commune of another
+    département named after a town the sentence places the story in ("à X") is a quartier
+    of that town, not the commune of that name."""
+    geo = geography()
+    kept = []
+    for m in mentions:
+        commune = geo.communes[m.code]
+        sentence = max(text.rfind(c, 0, m.start) for c in ".!?\n") + 1
+        town = next((o for o in mentions if o.at and o.code != m.code and sentence <= o.start < m.start
+                     and geo.communes[o.code].departement != commune.departement
+                     and geo.communes[o.code].population > commune.population), None)
+        if town is not None and not m.at:
+            continue
+        kept.append(m)
+    return kept
 
 
 def _structured(place: dict, territory: Territory) -> Commune | None:

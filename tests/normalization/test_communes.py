@@ -43,6 +43,10 @@ CASES = [
     ("Tempête", "A la Teste-de-Buch aussi, le stationnement est interdit ; à la Courneuve, rien.",
      None, {"33529": [], "93027": []}),
     ("Débat", "Il est de la plus haute importance que la Poste et le Havre du port restent.", None, {}),
+    ("À Châteauroux, les habitants de Saint-Jean se mobilisent", "", ("24", "Centre-Val de Loire"),
+     {"36044": []}),
+    ("Rencontre", "À Lille et à Roubaix, puis de Marseille à Nice.", None,
+     {"59350": [], "59512": [], "13055": [], "06088": []}),
 ]
 
 
