@@ -101,6 +101,39 @@ def crawler_settings(db_path: Path, run_id: str, mode: str) -> Settings:
     return settings
 
 
+# Centres crawled at once. Each crawl holds a Scrapy engine, its queues and the site's
+# template (several MB): a bound keeps the harvest's memory flat however many centres there
+# are. The next centre starts as soon as one ends, so the bound costs no idle time.
+PARALLEL_CENTRES = 8
+
+
+def parallel_centres() -> int:
+    raw = os.getenv("CRPV_PARALLEL_CENTRES", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else PARALLEL_CENTRES
+
+
+def crawl_in_turn(process: CrawlerProcess, centres: list[Centre], db, mode: str,
+                  today: date) -> None:
+    """Schedule the centres' crawls, `parallel_centres()` at a time; none starts once a crawl
+    was stopped by a shutdown (Ctrl-C, SIGTERM)."""
+    waiting = iter(centres)
+    stopping = False
+
+    def start_next(result=None, finished=None):
+        nonlocal stopping
+        if finished is not None and finished.stats.get_value("finish_reason") == "shutdown":
+            stopping = True
+        centre = None if stopping else next(waiting, None)
+        if centre is not None:
+            crawler = process.create_crawler(CentreSpider)
+            process.crawl(crawler, centre=centre, state=HarvestState(db, centre.id), mode=mode,
+                          today=today).addBoth(start_next, crawler)
+        return result
+
+    for _ in range(parallel_centres()):
+        start_next()
+
+
 def run_harvest(registry: Registry, centres: list[Centre], db_path: Path, mode: str = "full",
                 today: date | None = None) -> int:
     """Harvest `centres` into `db_path`; 0 when the run went to its end (a centre whose site
@@ -116,9 +149,7 @@ def run_harvest(registry: Registry, centres: list[Centre], db_path: Path, mode: 
     if os.getenv("CRPV_LOG_LEVEL", "").upper() != "DEBUG":
         one_line_errors()
     process = CrawlerProcess(crawler_settings(db_path, run_id, mode))
-    for centre in centres:
-        process.crawl(CentreSpider, centre=centre, state=HarvestState(db, centre.id), mode=mode,
-                      today=today)
+    crawl_in_turn(process, centres, db, mode, today)
     process.start()
     after_harvest(db, run_id)
     statuses = [row["status"] for row in db.query(
