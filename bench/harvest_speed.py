@@ -2,15 +2,16 @@
 
     .venv/bin/python bench/harvest_speed.py [--repeats 3] [--scale 5] [--no-results]
 
-- Speed: the demo mirror (20 sites, ~2,000 requests) harvested with the politeness delays off,
-  interleaved with `scrapy bench` (Scrapy's own benchmark: a local server and a spider that
-  only follows links, for 10 s). Figures: responses per second of wall time and per CPU
-  second of the harvest process (its own accounting, `wait4`), median (min–max).
+- Speed: the demo mirror (20 sites, ~2,700 requests) harvested with the politeness delays off,
+  each harvest between two runs of `scrapy bench` (Scrapy's own benchmark: a local server and
+  a spider that only follows links, for 10 s). Figures: responses per second of wall time and
+  per CPU second of the harvest process (its own accounting, `wait4`), median (min–max).
 - Memory: peak RSS of the harvest process on the mirror and on a mirror `--scale` times
   larger (its sites served again under other hosts), to see whether memory grows with the
   number of pages (it should not: items go to the database as they are read).
 
-The figures are written between `<!-- harvest -->` markers in `bench/RESULTS.md`.
+The figures are written between `<!-- harvest -->` markers in `bench/RESULTS.md`, again after
+each measurement (a run stopped half-way keeps what it measured).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import shutil
 import sqlite3
@@ -114,58 +114,80 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     mirror = ensure_mirror()
     work = Path(tempfile.mkdtemp(prefix="crpv-speed-"))
+    ours: list[dict] = []
+    theirs: list[dict] = [scrapy_bench(work)]
+    big = None
     try:
-        ours, theirs = [], []
+        # Each harvest between two runs of scrapy bench, its baseline the mean of the two:
+        # a harvest lasts minutes, scrapy bench ten seconds, and the machine's speed drifts.
         for repeat in range(args.repeats):
-            theirs.append(scrapy_bench(work))
             ours.append(harvest(mirror, work, "x1"))
-            print(f"  repeat {repeat + 1}: scrapy bench {theirs[-1]['per_s']:.1f} responses/s, "
-                  f"harvest {ours[-1]['per_s']:.1f} responses/s", flush=True)
+            theirs.append(scrapy_bench(work))
+            print(f"  repeat {repeat + 1}: scrapy bench {theirs[-2]['per_s']:.1f} then "
+                  f"{theirs[-1]['per_s']:.1f} responses/s, harvest {ours[-1]['per_s']:.1f} "
+                  f"responses/s ({1000 / ours[-1]['per_cpu_s']:.1f} ms CPU per response, "
+                  f"peak RSS {ours[-1]['rss_mib']:.0f} MiB)", flush=True)
+            report(ours, theirs, big, args)  # what is measured is kept, should a run stop
         big = harvest(scaled_mirror(mirror, args.scale, work), work, f"x{args.scale}")
+        print(f"  {args.scale}x: {big['responses']} responses, {big['per_s']:.1f} responses/s, "
+              f"peak RSS {big['rss_mib']:.0f} MiB", flush=True)
+        report(ours, theirs, big, args)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    ratios = [o["per_s"] / t["per_s"] for o, t in zip(ours, theirs)]
-    cpu_ratios = [o["per_cpu_s"] / t["per_cpu_s"] for o, t in zip(ours, theirs)]
+    return 0
+
+
+def report(ours: list[dict], theirs: list[dict], big: dict | None, args) -> None:
+    """Print the figures so far and, unless --no-results, write them to RESULTS.md."""
+    baseline = [{key: (a[key] + b[key]) / 2 for key in ("per_s", "per_cpu_s", "rss_mib")}
+                for a, b in zip(theirs, theirs[1:])]
+    ratios = [o["per_s"] / t["per_s"] for o, t in zip(ours, baseline)]
+    cpu_ratios = [o["per_cpu_s"] / t["per_cpu_s"] for o, t in zip(ours, baseline)]
     small_rss = statistics.median(o["rss_mib"] for o in ours)
+    sys.path.insert(0, str(ROOT / "bench"))
+    from servers import machine  # the benches' shared helpers
+
     lines = [
-        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; Python "
-        f"{platform.python_version()}; load average {os.getloadavg()[0]:.1f} at the end (the "
-        "machine is shared: ratios hold better than absolute figures).",
+        f"Machine: {machine()}; load average {os.getloadavg()[0]:.1f} at the end (the machine "
+        "is shared: ratios hold better than absolute figures).",
         "",
         f"Harvest of the demo mirror ({ours[0]['sites']} sites, {ours[0]['responses']} responses, "
-        f"{ours[0]['items']} items), delays off, interleaved with `scrapy bench`; "
-        f"{args.repeats} repeats, median (min–max):",
+        f"{ours[0]['items']} items; `crpv harvest`, after-harvest steps included), delays off, "
+        f"each harvest between two runs of `scrapy bench` (its baseline: their mean); "
+        f"{len(ours)} repeats, median (min–max):",
         "",
         "| figure | harvest | scrapy bench | ratio |",
         "|---|---|---|---|",
         f"| responses per second | {spread([o['per_s'] for o in ours])} | "
-        f"{spread([t['per_s'] for t in theirs])} | {spread(ratios, 2)} |",
+        f"{spread([t['per_s'] for t in baseline])} | {spread(ratios, 2)} |",
         f"| responses per CPU second | {spread([o['per_cpu_s'] for o in ours])} | "
-        f"{spread([t['per_cpu_s'] for t in theirs])} | {spread(cpu_ratios, 2)} |",
+        f"{spread([t['per_cpu_s'] for t in baseline])} | {spread(cpu_ratios, 2)} |",
+        f"| CPU ms per response | {spread([1000 / o['per_cpu_s'] for o in ours])} | "
+        f"{spread([1000 / t['per_cpu_s'] for t in baseline])} | |",
         f"| peak RSS (MiB) | {spread([o['rss_mib'] for o in ours], 0)} | "
-        f"{spread([t['rss_mib'] for t in theirs], 0)} | |",
+        f"{spread([t['rss_mib'] for t in baseline], 0)} | |",
         "",
-        f"Memory as the sites grow: {args.scale}× the mirror ({big['sites']} sites, "
-        f"{big['responses']} responses, {big['items']} items) peaked at {big['rss_mib']:.0f} MiB "
-        f"against {small_rss:.0f} MiB at 1× ({big['rss_mib'] / small_rss:.2f}×), "
-        f"{big['per_s']:.1f} responses per second.",
     ]
-    print("\n".join(lines))
+    if big is None:
+        lines.append(f"Memory at {args.scale}× the mirror: not measured in this run.")
+    else:
+        lines.append(
+            f"Memory as the sites grow: {args.scale}× the mirror ({big['sites']} sites, "
+            f"{big['responses']} responses, {big['items']} items) peaked at "
+            f"{big['rss_mib']:.0f} MiB against {small_rss:.0f} MiB at 1× "
+            f"({big['rss_mib'] / small_rss:.2f}×), {big['per_s']:.1f} responses per second.")
+    print("\n".join(lines), flush=True)
     if not args.no_results:
         write_results("\n".join(lines))
-    return 0
 
 
 def write_results(body: str) -> None:
     """Replace the harvest section of bench/RESULTS.md (the other sections are kept)."""
+    from servers import replace_section
+
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    section = f"<!-- harvest -->\n## Harvest speed and memory — {stamp}\n\n{body}\n<!-- /harvest -->"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    if "<!-- harvest -->" in text:
-        text = re.sub(r"<!-- harvest -->.*?<!-- /harvest -->", lambda _: section, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    replace_section(RESULTS, "harvest", f"## Harvest speed and memory — {stamp}\n\n{body}",
+                    "Benchmarks")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ from lxml import etree
 from normalize.folding import fold_key
 from normalize.html import ClassIndex, element_to_text, in_document_order, parse_document
 from normalize.maintext import extract_main, outside_boilerplate, strip_boilerplate
-from normalize.pagedate import first_date, metas, modified_candidates, publication_date
+from normalize.pagedate import (first_date, metas, modified_candidates, page_language,
+                               publication_date)
 from normalize.structured import (events_of, first_value, location_text, structured_objects,
                                   types_of)
 from normalize.template import Block, SiteTemplate, block_key, drop_boilerplate_blocks, page_blocks
@@ -216,16 +217,6 @@ def canonical_url(doc, url: str, found_metas: dict | None = None) -> str:
             if found:
                 return found
     return _abs(url, found_metas.get("og:url")) or url
-
-
-def _language(doc, found_metas: dict) -> str | None:
-    for value in (doc.get("lang"), doc.get("xml:lang"), found_metas.get("content-language"),
-                  found_metas.get("og:locale"), found_metas.get("dc.language"),
-                  found_metas.get("language")):
-        m = re.match(r"^\s*([a-zA-Z]{2,3})(?:[-_]|$|\s)", value or "")
-        if m:
-            return m.group(1).lower()
-    return None
 
 
 def _image(found_metas: dict, jsonld: list[dict], base: str) -> str | None:
@@ -754,7 +745,7 @@ def extract_page(html: str, url: str, context: PageContext | None = None, doc=No
         summary=_summary(doc, found_metas, main_root, title, context.template, canonical, index),
         body_html=body_html,
         body_text=main.text,
-        language=_language(doc, found_metas),
+        language=page_language(doc, found_metas),
         image_url=_image(found_metas, jsonld, base),
         jsonld=jsonld,
         categories=_categories(doc, index, jsonld),

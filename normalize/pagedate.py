@@ -9,7 +9,6 @@ parse_published` reads them, in the centre's time zone (`first_date`).
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -17,11 +16,13 @@ from typing import Iterable, Iterator
 
 from normalize.dates import parse_published
 from normalize.dates_lex import MONTHS as FRENCH_MONTHS
+from normalize.datesearch import htmldate_search
 from normalize.html import parse_document
 from normalize.structured import first_value, load_jsonld, types_of
 
 __all__ = ["DateFinding", "date_candidates", "modified_candidates", "first_date",
-           "publication_date", "find_publication_date", "metas", "find_date_text", "url_day"]
+           "publication_date", "find_publication_date", "metas", "find_date_text", "url_day",
+           "page_language"]
 
 
 @dataclass(frozen=True)
@@ -339,29 +340,31 @@ def _url_date(url: str):
         yield day.isoformat(), "url"
 
 
-def _htmldate(doc, url: str):
+def _htmldate(doc, url: str, language: str | None, today: date | None):
     """Last resort: htmldate's own search, extensive, on the whole page as published (on
     pages nobody here wrote, pruning "comment" or "teaser" blocks first costs more dates than
     it saves: they often wrap the article itself)."""
-    try:
-        import htmldate
-    except ImportError:  # pragma: no cover - installed with trafilatura
-        return
-    try:
-        # htmldate prunes the tree it is given: it gets a copy.
-        found = htmldate.find_date(copy.deepcopy(doc), url=url or None, original_date=True,
-                                   extensive_search=True)
-    except Exception:  # noqa: BLE001 - a third-party failure must not lose the page
-        return
+    found = htmldate_search(doc, url, language, today)
     if found:
         yield found, "htmldate"
+
+
+def page_language(doc, found_metas: dict) -> str | None:
+    """The page's language as it declares it (`fr`, `en`…), None when it does not."""
+    for value in (doc.get("lang"), doc.get("xml:lang"), found_metas.get("content-language"),
+                  found_metas.get("og:locale"), found_metas.get("dc.language"),
+                  found_metas.get("language")):
+        m = re.match(r"^\s*([a-zA-Z]{2,3})(?:[-_]|$|\s)", value or "")
+        if m:
+            return m.group(1).lower()
+    return None
 
 
 # ------------------------------------------------------------------ the candidates in order
 
 
-def date_candidates(doc, url: str, jsonld: list[dict],
-                    found_metas: dict | None = None) -> Iterator[tuple[str, str]]:
+def date_candidates(doc, url: str, jsonld: list[dict], found_metas: dict | None = None,
+                    today: date | None = None) -> Iterator[tuple[str, str]]:
     """(raw string, where it was found) for the page's publication date, best first; the
     costly sources are only searched when the explicit ones gave nothing readable
     (`found_metas`: the page's `metas`, if the caller has them)."""
@@ -384,7 +387,7 @@ def date_candidates(doc, url: str, jsonld: list[dict],
     yield from _prose(doc)
     yield from _date_blocks(scope, boilerplate, labels_only=True, label=_BARE_LABEL)
     yield from _url_date(url)
-    yield from _htmldate(doc, url)
+    yield from _htmldate(doc, url, page_language(doc, found), today)
 
 
 def modified_candidates(doc, jsonld: list[dict],
@@ -433,7 +436,7 @@ def publication_date(doc, url: str, jsonld: list[dict], tz: str = "Europe/Paris"
     while it falls on another in the centre's is the same instant seen from elsewhere (a New
     York evening stamped in UTC): the URL's day is the publisher's, the time unknown.
     """
-    found = first_date(date_candidates(doc, url, jsonld, found_metas), tz, today)
+    found = first_date(date_candidates(doc, url, jsonld, found_metas, today), tz, today)
     if found is None or "T" not in found.value:
         return found
     day = url_day(url)

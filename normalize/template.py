@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from functools import lru_cache
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -55,12 +56,27 @@ class Block:
     inlines: tuple = field(default=(), repr=False)  # inline elements wholly inside it
 
 
+# A site repeats its menus and footers on every page, and a page's own lines are read
+# several times (learning, body, summary): the keys of short lines and the addresses of
+# links are worked out once, within a bound (a few MB).
+_CACHED = 32_768
+_CACHED_LINE = 400  # characters
+
+
 def block_key(text: str) -> str:
     """The key of a line of text: its folded words, digested."""
+    return _short_key(text) if len(text) <= _CACHED_LINE else _key(text)
+
+
+def _key(text: str) -> str:
     words = fold_words(text)
     return hashlib.blake2b(words.encode(), digest_size=8).hexdigest() if words else ""
 
 
+_short_key = lru_cache(maxsize=_CACHED)(_key)
+
+
+@lru_cache(maxsize=_CACHED)
 def _join(base: str, href: str) -> str | None:
     try:
         return canonicalize_url(urljoin(base, href.strip()))

@@ -140,23 +140,26 @@ def load_vocabulary(path: str | Path | None = None) -> Vocabulary:
 
 
 def _term_counts(
-    vocabulary: Vocabulary, index: int, text: str, folded: str, masks: list | None = None
+    vocabulary: Vocabulary, index: int, text: str, folded: str, masks: list | None = None,
+    found: list | None = None,
 ) -> dict[str, int]:
     """Matched terms of one theme and their counts.
 
     `masks` holds, per theme, the spans of its multi-word keywords: a match of this theme
     lying inside another theme's phrase does not count ("éducation" inside "éducation
-    artistique et culturelle" is culture, not school).
+    artistique et culturelle" is culture, not school). `found`: the theme's matches in
+    `folded`, when the caller already has them (`_theme_matches`).
     """
     counts: dict[str, int] = {}
-    for match in vocabulary._folded[index].finditer(folded):
-        if masks and " " not in match.group(0) and any(
-            start <= match.start() and match.end() <= end
+    matches = found if found is not None else _matches(vocabulary._folded[index], folded)
+    for (start, end), term in matches:
+        if masks and " " not in term and any(
+            other_start <= start and end <= other_end
             for other, spans in enumerate(masks) if other != index
-            for start, end in spans
+            for other_start, other_end in spans
         ):
             continue
-        counts[match.group(0)] = counts.get(match.group(0), 0) + 1
+        counts[term] = counts.get(term, 0) + 1
     acronyms = vocabulary._acronyms[index]
     if acronyms is not None:
         for match in acronyms.finditer(text):
@@ -165,12 +168,16 @@ def _term_counts(
     return counts
 
 
-def _phrase_spans(vocabulary: Vocabulary, folded: str) -> list[list[tuple[int, int]]]:
-    """Per theme, the spans of its multi-word keyword matches in a folded text."""
-    return [
-        [m.span() for m in pattern.finditer(folded) if " " in m.group(0)]
-        for pattern in vocabulary._folded
-    ]
+def _matches(pattern, folded: str) -> list[tuple[tuple[int, int], str]]:
+    return [(m.span(), m.group(0)) for m in pattern.finditer(folded)]
+
+
+def _theme_matches(vocabulary: Vocabulary, folded: str) -> tuple[list, list]:
+    """Per theme, its matches in a folded text, and the spans of its multi-word keywords
+    among them (the masks of `_term_counts`): each theme's pattern runs once per text."""
+    found = [_matches(pattern, folded) for pattern in vocabulary._folded]
+    masks = [[span for span, term in matches if " " in term] for matches in found]
+    return found, masks
 
 
 def _category_themes(vocabulary: Vocabulary, label: str, centre_id: str | None) -> tuple[str, ...]:
@@ -212,11 +219,13 @@ def classify(
             from_categories[theme_id] = from_categories.get(theme_id, 0) + 1
 
     scored: list[tuple[float, int, Theme, str]] = []
-    title_masks = _phrase_spans(vocabulary, folded_title)
-    text_masks = _phrase_spans(vocabulary, folded_text)
+    title_found, title_masks = _theme_matches(vocabulary, folded_title)
+    text_found, text_masks = _theme_matches(vocabulary, folded_text)
     for index, theme in enumerate(vocabulary.themes):
-        title_terms = _term_counts(vocabulary, index, title, folded_title, title_masks)
-        body_terms = _term_counts(vocabulary, index, text, folded_text, text_masks)
+        title_terms = _term_counts(vocabulary, index, title, folded_title, title_masks,
+                                   title_found[index])
+        body_terms = _term_counts(vocabulary, index, text, folded_text, text_masks,
+                                  text_found[index])
         body = sum(min(n, BODY_CAP) for n in body_terms.values()) * BODY_WEIGHT * damping
         score = TITLE_WEIGHT * len(title_terms) + body
         method = "keywords"
