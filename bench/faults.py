@@ -3,7 +3,7 @@ site (tests/hostile), measured and judged, written as the `crawler/…` rows of
 docs/reliability.md (regenerated at each run; the portal's rows and the kill trials' rows
 are kept).
 
-    .venv/bin/python bench/faults.py [--only NAME ...] [--no-together] [--results FILE]
+    .venv/bin/python bench/faults.py [--only NAME ... | --skip-fast] [--no-together] [--results FILE]
         [--no-write] [--code DIR --code-label LABEL] [--list]
 
 Each scenario is one `crpv harvest` subprocess over a registry of two centres (the healthy
@@ -42,7 +42,7 @@ from servers import machine, replace_section  # noqa: E402
 from hostile.runner import (  # noqa: E402
     MEMORY_CAP_MB, describe, measured_harvest, read_outcome, run_scenario, server_for, write_registry,
 )
-from hostile.scenarios import FAULT_ENV, HEALTHY, HEALTHY_ITEMS, SCENARIOS, by_name  # noqa: E402
+from hostile.scenarios import FAST, FAULT_ENV, HEALTHY, HEALTHY_ITEMS, SCENARIOS, by_name  # noqa: E402
 
 RESULTS = ROOT / "docs" / "reliability.md"
 HEADER = ("| scenario | expected | observed | verdict | time | peak memory |",
@@ -197,6 +197,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", nargs="*", default=[], help="scenario names (default: all)")
     parser.add_argument("--no-together", action="store_true", help="skip the all-at-once harvest")
+    parser.add_argument("--skip-fast", action="store_true",
+                        help="only the scenarios tests/test_faults.py does not run (CI's share)")
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--no-write", action="store_true", help="print only, leave the results file alone")
     parser.add_argument("--workdir", type=Path, default=None, help="keep databases and logs there")
@@ -212,6 +214,8 @@ def main(argv=None) -> int:
         for s in SCENARIOS:
             print(f"{s.name:<24} {s.expected}")
         return 0
+    if args.skip_fast:
+        args.only = [s.name for s in SCENARIOS if s.name not in FAST and s.name not in args.only]
     unknown = [n for n in args.only if n not in {s.name for s in SCENARIOS}]
     if unknown:
         print(f"faults: unknown scenario(s): {', '.join(unknown)} (see --list)", file=sys.stderr)
