@@ -268,9 +268,14 @@ def summary(db_path: Path, seconds: float) -> str:
         "sum(updated) as updated, sum(failed) as failed from harvest_runs "
         "where run_id = (select value from meta where key = 'last_run_id')"), {})
     return (
-        f"Moisson terminée en {seconds:.1f} s : {kinds.get('news', 0)} actualités, "
+        f"Moisson terminée en {_decimal(seconds)} s : {kinds.get('news', 0)} actualités, "
         f"{kinds.get('event', 0)} événements, {kinds.get('document', 0)} documents "
         f"({run.get('new') or 0} nouveaux, {run.get('updated') or 0} modifiés, "
         f"{run.get('failed') or 0} échecs ; {run.get('requests') or 0} requêtes, "
-        f"{(run.get('bytes') or 0) / 1e6:.1f} Mo)."
+        f"{_decimal((run.get('bytes') or 0) / 1e6)} Mo)."
     )
+
+
+def _decimal(value: float) -> str:
+    """244.04 → '244,0' (French decimal comma)."""
+    return f"{value:.1f}".replace(".", ",")

@@ -92,3 +92,7 @@ def test_harvest_with_progress_plain_lines(tmp_path, monkeypatch):
     bar = io.StringIO()
     demo.harvest_with_progress(tmp_path / "r.yaml", path, ["irev", "oriv"], out=bar, tty=True)
     assert bar.getvalue().startswith("\r[")
+
+
+def test_summary_numbers_in_french():
+    assert demo._decimal(244.04) == "244,0" and demo._decimal(5.8) == "5,8"
