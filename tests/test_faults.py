@@ -10,8 +10,10 @@ The hostile server itself is checked first (fast, no harvest): each trap is real
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import http.client
+import os
 import socket
 import time
 import zlib
@@ -158,7 +160,11 @@ def test_vanishing_site_turns_after_the_first_phase(web):
 @pytest.mark.slow
 @pytest.mark.parametrize("scenario", FAST, ids=[s.name for s in FAST])
 def test_harvest_beside_hostile_site(web, scenario, tmp_path):
-    """The scenario's expectation, in full: see `scenario.expected` and `Scenario.judge`."""
+    """The scenario's expectation, in full: see `scenario.expected` and `Scenario.judge`; its
+    wall-time bound stretched when the machine is busier than its cores (at most twice: a
+    stall still fails, and requests, rows, status and memory do not depend on the load)."""
+    busy = min(2.0, max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1)))
+    scenario = dataclasses.replace(scenario, max_seconds=scenario.max_seconds * busy)
     out = run_scenario(web, scenario, tmp_path, memory_cap_mb=1000,
                        cap_seconds=min(scenario.cap_seconds, scenario.max_seconds + 15))
     failures = scenario.judge(out)
