@@ -145,3 +145,9 @@ def test_harvest_error_sentences():
     assert formatting.moment_fr("2026-12-04T19:02:58+00:00") == "4 décembre 2026 à 20 h 02"
     assert formatting.run_message_fr("failed", "site unreachable: no request was answered") == \
         "site injoignable : aucune requête n'a reçu de réponse"
+
+
+def test_state_page_says_when_the_last_harvest_ended(client, fixture_only):
+    html = client.get("/etat-des-sources").text
+    assert re.search(r'<p class="moisson">Dernière moisson terminée le <time datetime="[^"]+">'
+                     r"\d{1,2}(er)? \w+ 20\d\d à \d{1,2} h( \d\d)?</time> \(heure de Paris\)\.</p>", html)
