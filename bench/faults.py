@@ -70,6 +70,17 @@ def code_label(code: Path | None, label: str | None) -> str:
     return f"{head}" + (" with uncommitted changes to the harvester" if dirty else "")
 
 
+def parse_with_code(parser: argparse.ArgumentParser, argv) -> argparse.Namespace:
+    """The arguments, with --code/--code-label (the harvests run that code tree)."""
+    parser.add_argument("--code", type=Path, default=None,
+                        help="run the harvests from this code tree (e.g. a `git archive` of a commit)")
+    parser.add_argument("--code-label", default=None, help="how the results file names that code")
+    args = parser.parse_args(argv)
+    if args.code is not None:
+        os.environ["CRPV_FAULTS_CODE"] = str(args.code.resolve())
+    return args
+
+
 def cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "/")
 
@@ -204,12 +215,7 @@ def main(argv=None) -> int:
     parser.add_argument("--workdir", type=Path, default=None, help="keep databases and logs there")
     parser.add_argument("--memory-cap", type=float, default=MEMORY_CAP_MB, help="MB; the harvest is killed above")
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
-    parser.add_argument("--code", type=Path, default=None,
-                        help="run the harvests from this code tree (e.g. a `git archive` of a commit)")
-    parser.add_argument("--code-label", default=None, help="how the results file names that code")
-    args = parser.parse_args(argv)
-    if args.code is not None:
-        os.environ["CRPV_FAULTS_CODE"] = str(args.code.resolve())
+    args = parse_with_code(parser, argv)
     if args.list:
         for s in SCENARIOS:
             print(f"{s.name:<24} {s.expected}")

@@ -15,7 +15,6 @@ docs/reliability.md. About 5 minutes for 24 kills on 2 cores.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -28,7 +27,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from faults import RESULTS, code_label, write_rows  # noqa: E402
+from faults import RESULTS, code_label, parse_with_code, write_rows  # noqa: E402
 from servers import machine, replace_section  # noqa: E402
 
 from hostile.killing import cleanup, run_trials  # noqa: E402
@@ -88,12 +87,7 @@ def main(argv=None) -> int:
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--workdir", type=Path, default=None, help="keep the databases there")
-    parser.add_argument("--code", type=Path, default=None,
-                        help="run the harvests from this code tree (e.g. a `git archive` of a commit)")
-    parser.add_argument("--code-label", default=None, help="how the results file names that code")
-    args = parser.parse_args(argv)
-    if args.code is not None:
-        os.environ["CRPV_FAULTS_CODE"] = str(args.code.resolve())
+    args = parse_with_code(parser, argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="crpv-kills-"))
     began = time.monotonic()
     try:

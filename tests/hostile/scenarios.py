@@ -773,29 +773,15 @@ GIVE_UP_EXPECTED = (f"run `failed` with `timeout` rows, the site given up after 
                     f"CRPV_GIVE_UP_AFTER_TIMEOUTS ({GIVE_UP}) timeouts: ≤ {2 * GIVE_UP} requests, "
                     f"the harvest over within 30 s (timeout 3 s)")
 
-scenario(
-    name="silent-server",
-    expected="a server that accepts and never answers: " + GIVE_UP_EXPECTED,
-    site=lambda server: _silent,
-    errors=frozenset({"timeout"}), statuses=frozenset({"failed"}), max_requests=2 * GIVE_UP,
-    min_items=None, check=_timeouts_ended_early, cap_seconds=60,
-)
-
-scenario(
-    name="drip-body",
-    expected="every body drips one byte per 0.5 s: " + GIVE_UP_EXPECTED,
-    site=lambda server: _drip_body,
-    errors=frozenset({"timeout"}), statuses=frozenset({"failed"}), max_requests=2 * GIVE_UP,
-    min_items=None, check=_timeouts_ended_early, cap_seconds=60,
-)
-
-scenario(
-    name="drip-headers",
-    expected="headers drip one byte per 0.5 s: " + GIVE_UP_EXPECTED,
-    site=lambda server: _drip_headers,
-    errors=frozenset({"timeout"}), statuses=frozenset({"failed"}), max_requests=2 * GIVE_UP,
-    min_items=None, check=_timeouts_ended_early, cap_seconds=60,
-)
+for _name, _what, _handler in (
+        ("silent-server", "a server that accepts and never answers", _silent),
+        ("drip-body", "every body drips one byte per 0.5 s", _drip_body),
+        ("drip-headers", "headers drip one byte per 0.5 s", _drip_headers)):
+    scenario(
+        name=_name, expected=f"{_what}: {GIVE_UP_EXPECTED}", site=lambda server, h=_handler: h,
+        errors=frozenset({"timeout"}), statuses=frozenset({"failed"}), max_requests=2 * GIVE_UP,
+        min_items=None, check=_timeouts_ended_early, cap_seconds=60,
+    )
 
 
 def _malformed(request: Request, wire: Wire) -> None:
