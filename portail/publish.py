@@ -405,9 +405,9 @@ def _refresh(conn: sqlite3.Connection, now: datetime) -> dict:
         fin = session_end(starts, ends, all_day == 1)
         if fin is not None and fin >= now_text and debut:
             if event_type not in EVENT_TYPE_IDS:  # older rows: free text, or none (the title's word)
-                key = event_type or title
+                key = (event_type, title)
                 if key not in types_of_titles:
-                    types_of_titles[key] = _title_event_type(key)
+                    types_of_titles[key] = _title_event_type(event_type) or _title_event_type(title)
                 event_type = types_of_titles[key]
             sessions.append((erow, eid, irow, iid, centre, territory, kind, year, themes, debut,
                              fin, title or "", event_type or "",

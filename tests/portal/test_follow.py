@@ -145,3 +145,13 @@ def test_a_crowded_month_is_paged(client, fixture_only, monkeypatch):
     titles = [re.search(r'<h3 class="fiche-titre"><a href="/elements/[^"]+">([^<]+)</a>', html).group(1)
               for html in (first, second)]
     assert titles[0] != titles[1]
+
+
+def test_event_type_on_the_item_page_and_in_the_calendar(client, fixture_only):
+    html = client.get("/agenda", params={"type_evenement": "webinaire"}).text
+    item = re.search(r'<a href="/elements/([^"]+)\.ics">Ajouter', html).group(1)
+    page = client.get(f"/elements/{item}").text
+    assert '<dt>Type d\'événement</dt><dd><a href="/agenda?type_evenement=webinaire">Webinaire</a></dd>' in page
+    calendar = icalendar.Calendar.from_ical(client.get(f"/elements/{item}.ics").content)
+    event = next(iter(calendar.walk("VEVENT")))
+    assert event["CATEGORIES"].cats[0] == "Webinaire"

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 
+from normalize.event_types import label as event_type_label
+
 from .formatting import KINDS, event_when, parse_when, safe_body
 from .reutilisation import full_text
 
@@ -184,6 +186,8 @@ def build_calendar(events: list[dict], base_url: str) -> bytes:
         event.append("DTSTAMP:" + _stamp_text(_stamp(row)) + "Z")
         event.append(f"UID:{plain_text(row['event_id'])}@{UID_DOMAIN}")
         labels = [plain_text(label) for label in _labels(row.get("themes"))]
+        if event_type_label(row.get("event_type")):  # the type first: "Webinaire", "Formation"…
+            labels.insert(0, event_type_label(row.get("event_type")))
         if any(labels):
             event.append("CATEGORIES:" + ",".join(_ical_escape(label) for label in labels if label))
         event.append("DESCRIPTION:" + _ical_escape(description))

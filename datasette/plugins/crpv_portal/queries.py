@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from normalize.event_types import vocabulary as _event_vocabulary
+from normalize.event_types import event_type as event_type_of, vocabulary as _event_vocabulary
 from normalize.geo import departement_name
 from normalize.search import build_match_query
 from portail.publish import session_end
@@ -338,15 +338,28 @@ def merge_item_relays(items: list[dict]) -> list[dict]:
     return out
 
 
+def _typed(sessions: list[dict], title: str | None) -> list[dict]:
+    """Sessions with an event type of the vocabulary: as stored, else (rows harvested
+    before types were read, or free text) the word of the stored value or of the title —
+    the publication's rule."""
+    labels = event_type_labels()
+    for session in sessions:
+        if session.get("event_type") not in labels:
+            session["event_type"] = (event_type_of(session.get("event_type") or "")
+                                     or event_type_of(title or ""))
+    return sessions
+
+
 async def item_sessions(db, item_id: str) -> list[dict]:
     """Every session of one active event with its item and centre (its own .ics)."""
-    return await rows(db, f"""
+    found = await rows(db, f"""
         select e.id as event_id, e.starts_at, e.ends_at, e.all_day, e.timezone,
           e.location_name, e.address, e.postcode, e.city, e.online, e.event_type,
           {ITEM_COLUMNS}, i.first_seen_at, i.last_seen_at, c.timezone as centre_timezone
         from items i join centres c on c.id = i.centre_id join events e on e.item_id = i.id
         where i.id = :id and i.status = 'active'
         order by e.starts_at_utc, e.id limit 500""", {"id": item_id})
+    return _typed(found, found[0]["title"] if found else None)
 
 
 async def _agenda_figures(db, name: str) -> dict[str, int]:
@@ -438,6 +451,7 @@ async def item_page(db, item_id: str) -> dict | None:
     item["documents"] = await rows(db, "select id, file_url, media_type, size_bytes, pages, title, "
                                        "error from documents where item_id = :id order by file_url "
                                        "limit 50", {"id": item_id})
+    _typed(item["events"], item["title"])
     now = now_text()
     for session in item["events"]:  # over: as the agenda decides it (publication's rule)
         over = session_end(session["starts_at"], session.get("ends_at"), session.get("all_day"))
