@@ -155,3 +155,12 @@ def test_event_type_on_the_item_page_and_in_the_calendar(client, fixture_only):
     calendar = icalendar.Calendar.from_ical(client.get(f"/elements/{item}.ics").content)
     event = next(iter(calendar.walk("VEVENT")))
     assert event["CATEGORIES"].cats[0] == "Webinaire"
+
+
+def test_two_themes_count_an_item_once(client, fixture_only):
+    html, titles = _search(client, "", theme=["emploi_economie", "education_jeunesse"])
+    total = int(re.search(r'id="titre-resultats">(\d+)', html).group(1))
+    assert total == len(titles) == len(set(titles))
+    assert sum(_facet(html, "Nature").values()) == total
+    both = _search(client, "", theme="emploi_economie")[1] + _search(client, "", theme="education_jeunesse")[1]
+    assert set(titles) == set(both) and len(both) > total  # one item has both themes

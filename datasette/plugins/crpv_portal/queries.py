@@ -702,7 +702,8 @@ async def _browse(db, query: str, filters: Filters, page: int,
     """No words to search: every matching item, newest first; exact totals and facets from
     the counts computed at publication (a GROUP BY over at most a few thousand rows), or,
     within a date range, from the items of that range walked on the date index."""
-    if filters.has_dates():
+    if filters.has_dates() or len(filters.theme) > 1:
+        # The cube counts items by one theme: an item of two chosen themes would count twice.
         return await _browse_dates(db, query, filters, page, page_size)
     labels = await _labels(db)
     facets = await _cube_facets(db, filters, labels=labels)
@@ -726,7 +727,7 @@ def _cube_total(facets: dict[str, list[dict]], filters: Filters) -> int:
 
 
 async def _browse_dates(db, query: str, filters: Filters, page: int, page_size: int) -> SearchResult:
-    """A listing within a date range (or new since a day): the range's items walked newest
+    """A listing within a date range (or new since a day, or of several themes): the items walked newest
     first on the date index, the facet filters applied to them, facets counted exactly when
     the range holds at most BROWSE_FACET_CAP items; beyond, an exact total (up to
     COUNT_CAP), the newest items on the date index, and the facets' values without counts."""
@@ -784,9 +785,7 @@ async def _cube_facets(db, filters: Filters, labels: dict | None = None,
         source = "publication.cube_themes where theme_id = :theme"
         themes_source = "publication.cube_paires where theme_id = :theme"
         theme_column = "autre_theme"
-    elif filters.theme:
-        # Several themes: an item with two of them must count once. Its counts come from
-        # the items themselves (the facet of every item of these themes, walked once).
+    elif filters.theme:  # several themes: asked without words only from _browse_dates
         return await _theme_union_facets(db, filters, labels)
     else:
         year_column = "substr(mois, 1, 4)"
