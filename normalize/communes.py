@@ -180,6 +180,20 @@ def _index() -> tuple[dict[tuple[str, ...], list[tuple[tuple[Commune, ...], bool
 
 
 @lru_cache(maxsize=1)
+def _bare_index() -> dict[tuple[str, ...], tuple[Commune, ...]]:
+    """Names written without their article ("Blanc-Mesnil" for Le Blanc-Mesnil), when no
+    commune bears the shorter name: read only beside their postcode or département code."""
+    index, _ = _index()
+    bare: dict[tuple[str, ...], list] = {}
+    for words, options in index.items():
+        if len(words) > 1 and words[0] in ("le", "la", "les") and words[1:] not in index:
+            for communes, variant in options:
+                if not variant:
+                    bare.setdefault(words[1:], []).extend(communes)
+    return {k: tuple(v) for k, v in bare.items()}
+
+
+@lru_cache(maxsize=1)
 def _spellings() -> dict[tuple[str, ...], set[str]]:
     """Folded words of a name → the letters of its official spellings, accents kept; and
     ("*",) + the words after its article ("havre") → the same, for "au Havre"."""
@@ -297,6 +311,8 @@ def _scan(ctx: _Context) -> list[tuple[int, int, tuple[Commune, ...], bool, int,
                     break
             if match:
                 break
+        if not match:
+            match = _bare_match(ctx, i, lows)
         if match:
             first, last, communes, variant = match
             start = toks[first + 1].start if variant else toks[first].start
@@ -305,6 +321,26 @@ def _scan(ctx: _Context) -> list[tuple[int, int, tuple[Commune, ...], bool, int,
         else:
             i += 1
     return found
+
+
+def _bare_match(ctx: _Context, i: int, lows: list[str]):
+    """A name without its article at token `i`, confirmed by the postcode before it or the
+    département code after it ("(Blanc-Mesnil, 93)", "93150 Blanc-Mesnil")."""
+    bare, toks = _bare_index(), ctx.tokens
+    if not toks[i].raw[:1].isupper():
+        return None
+    for n in range(min(6, len(toks) - i), 0, -1):
+        communes = bare.get(tuple(lows[i:i + n]))
+        if not communes:
+            continue
+        end = toks[i + n - 1].end
+        code_after = _DEPT_CODE_AFTER.match(ctx.text[end:end + 12])
+        postcodes = set(_POSTCODE.findall(ctx.text[max(0, toks[i].start - 8):toks[i].start]))
+        sure = tuple(c for c in communes if (code_after and code_after.group(1).upper() == c.departement)
+                     or postcodes & set(c.postcodes))
+        if sure:
+            return (i, i + n - 1, sure, False)
+    return None
 
 
 def _valid(ctx: _Context, first: int, last: int, variant: bool) -> bool:

@@ -47,6 +47,8 @@ CASES = [
      {"36044": []}),
     ("Rencontre", "À Lille et à Roubaix, puis de Marseille à Nice.", None,
      {"59350": [], "59512": [], "13055": [], "06088": []}),
+    ("Grève", "Lycée Mozart (Blanc-Mesnil, 93) et 94270 Kremlin-Bicêtre ; un blanc mesnil.", None,
+     {"93007": [], "94043": []}),
 ]
 
 
