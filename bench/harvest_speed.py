@@ -154,7 +154,9 @@ def report(ours: list[dict], theirs: list[dict], big: dict | None, args) -> None
         f"Harvest of the demo mirror ({ours[0]['sites']} sites, {ours[0]['responses']} responses, "
         f"{ours[0]['items']} items; `crpv harvest`, after-harvest steps included), delays off, "
         f"each harvest between two runs of `scrapy bench` (its baseline: their mean); "
-        f"{len(ours)} repeats, median (min–max):",
+        f"{len(ours)} repeats, median (min–max). Per second: the harvest over its whole "
+        "process (start-up and after-harvest steps included), `scrapy bench` over its crawl "
+        "(Scrapy's `elapsed_time_seconds`); per CPU second: both over their whole process.",
         "",
         "| figure | harvest | scrapy bench | ratio |",
         "|---|---|---|---|",

@@ -13,11 +13,11 @@ The pages are read as the harvester reads them (`decode_html`: BOM, valid UTF-8,
 charset, detection). A page has no centre: it is read in the default centre context
 (Europe/Paris), which only matters for times written without an offset or in UTC.
 
-With `--results`, the realworld figures are written between `<!-- extraction -->` markers in
-`bench/RESULTS.md`.
+The realworld figures of a whole run (no `--limit`) are written between `<!-- extraction -->`
+markers in `bench/RESULTS.md` (`--no-results`: printed only).
 
 Usage: .venv/bin/python bench/quality_realworld.py [--misses] [--only dates|text] [--limit N]
-       [--repeats N] [--results]
+       [--repeats N] [--no-results]
 """
 
 from __future__ import annotations
@@ -217,7 +217,7 @@ def write_results(lines: list[str], repeats: int) -> None:
         f"Machine: {machine()}; load average {os.getloadavg()[0]:.1f} at the end (the machine "
         "is shared: ratios hold better than absolute figures).",
         "",
-        f"`bench/quality_realworld.py --repeats {repeats} --results`: the real pages of "
+        f"`bench/quality_realworld.py --repeats {repeats}`: the real pages of "
         "`corpus/realworld/`, ours (`extract_page`, everything a page gives) beside htmldate and "
         "trafilatura, the sides taking turns page by page; times are median (min–max) over "
         f"{repeats} passes. Target: ours at most 1.5× trafilatura's time per page.",
@@ -234,8 +234,8 @@ def main(argv=None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="first N pages of each set")
     parser.add_argument("--set", choices=("realworld", "html"), default=None)
     parser.add_argument("--repeats", type=int, default=3, help="timed passes over each set")
-    parser.add_argument("--results", action="store_true",
-                        help="write the realworld figures into bench/RESULTS.md")
+    parser.add_argument("--no-results", action="store_true",
+                        help="print only, leave bench/RESULTS.md")
     args = parser.parse_args(argv)
     corpus = corpus_dir()
     if not (corpus / "realworld").exists():
@@ -255,7 +255,7 @@ def main(argv=None) -> int:
                                   args.misses, args.repeats)
         if args.set != "realworld":
             run_text("html", texts_html[:args.limit], args.misses, args.repeats)
-    if args.results and realworld:
+    if not args.no_results and realworld and args.limit is None:
         write_results(realworld, args.repeats)
     return 0
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run_all.py [name ...]
 
-Names: dates, html, realworld, themes, relays, places, harvest. Nothing here asserts: the tests hold the floors, the
+Names: dates, html, realworld, themes, relays, places, harvest, speed. Nothing here asserts: the tests hold the floors, the
 benchmarks measure (each against a baseline measured in the same run)."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ SCRIPTS = {
     "relays": "quality_relays.py",  # relays vs the old SimHash on real pairs; speed at 20k
     "places": "quality_places.py",  # actions and communes: demo truth, labelled corpus pages
     "harvest": "harvest.py",        # the demo mirror harvested twice: recall, requests, bytes
+    "speed": "harvest_speed.py",    # harvest vs scrapy bench, peak memory at 1x and 5x the mirror
 }
 
 
