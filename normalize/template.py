@@ -58,8 +58,8 @@ class Block:
 
 # A site repeats its menus and footers on every page, and a page's own lines are read
 # several times (learning, body, summary): the keys of short lines and the addresses of
-# links are worked out once, within a bound (a few MB).
-_CACHED = 32_768
+# links are worked out once, within a bound (at most a few MB).
+_CACHED = 8_192
 _CACHED_LINE = 400  # characters
 
 
