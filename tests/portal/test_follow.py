@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import feedparser
+import pytest
 import icalendar
 
 from .test_search import _search
@@ -164,3 +165,16 @@ def test_two_themes_count_an_item_once(client, fixture_only):
     assert sum(_facet(html, "Nature").values()) == total
     both = _search(client, "", theme="emploi_economie")[1] + _search(client, "", theme="education_jeunesse")[1]
     assert set(titles) == set(both) and len(both) > total  # one item has both themes
+
+
+@pytest.mark.parametrize("params", [{"centre": "irev"}, {"centre": ["irev", "ville_caraibe"]},
+                                    {"territoire": "Martinique", "type": "event"},
+                                    {"type": "document", "theme": "emploi_economie"}])
+def test_a_rare_filter_as_a_rowid_list_finds_the_same(client, fixture_only, monkeypatch, params):
+    import crpv_portal.queries as portal_queries
+
+    found = {}
+    for share in (0.0, 1.0):  # never, always narrowed to the value's rowids
+        monkeypatch.setattr(portal_queries, "SELECTIVE_SHARE", share)
+        found[share] = _search(client, "jeunes OR quartiers", **params)[1]
+    assert found[0.0] == found[1.0] and found[0.0]
