@@ -73,3 +73,29 @@ def test_footer_says_what_is_republished(client, fixture_only):
     assert "le texte intégral seulement pour IREV, qui l&#39;autorise" in text or \
         "le texte intégral seulement pour IREV, qui l'autorise" in text
     assert "ni exportés (CSV, JSON), ni diffusés dans les flux" in text
+
+
+def test_policy_holds_on_any_database(client, published):
+    """On the fixture and on a real harvest alike: no export carries a full text, and an
+    item of a centre without `reuse: full` shows no body on its page nor in the feed."""
+    with sqlite3.connect(published) as conn:
+        conn.row_factory = sqlite3.Row  # a database from before the policy has no reuse column
+        full = {r["id"] for r in conn.execute("select * from centres")
+                if "reuse" in r.keys() and r["reuse"] == "full"}
+        conn.row_factory = None
+        sample = conn.execute("select i.id, i.centre_id from items i where i.status = 'active' "
+                              "and i.body_html is not null and i.body_html != '' "
+                              "order by i.rowid limit 12").fetchall()
+    rows = client.get("/portail/items.json?_shape=array").json()
+    assert rows and all("body_html" not in r and "body_text" not in r for r in rows)
+    assert sample
+    for item_id, centre_id in sample:
+        page = client.get(f"/elements/{item_id}").text
+        assert ('<div class="corps">' in page) == (centre_id in full), item_id
+    feed = feedparser.parse(client.get("/portail/actualites.atom").content)
+    with sqlite3.connect(published) as conn:
+        centre_of = dict(conn.execute("select id, centre_id from items"))
+    for entry in feed.entries:
+        item_id = entry.id.rsplit(":", 1)[-1]
+        if centre_of.get(item_id) not in full:
+            assert "content" not in entry, entry.id
