@@ -142,6 +142,10 @@ class CentreSpider(Spider):
             return None
         if role not in ("document", "ical", "feed", "sitemap") and is_skipped_asset(url):
             return None
+        if url in self._requested:
+            # Before the guard: a menu links the same agenda on every page, and each mention
+            # counted against its shape's budget would call a plain site a trap.
+            return None
         if role in ("page", "sitemap", "feed", "ical", "document"):
             allowed, reason = self.guard.allows(url)
             if not allowed:
@@ -150,8 +154,6 @@ class CentreSpider(Spider):
                     self.note("trap", f"more than {self.guard.shape_budget} addresses of one "
                                        f"shape ({role}s like {url}): the rest not followed", url)
                 return None
-        if url in self._requested:
-            return None
         if role == "sitemap":
             if self._sitemaps >= self.context.limits.sitemaps:
                 self.note("trap", f"more than {self.context.limits.sitemaps} sitemaps: the rest "
