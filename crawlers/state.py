@@ -53,6 +53,9 @@ class HarvestState:
             )
         }
         self.seen_item_ids: set[str] = set()
+        # Calendars read this run: they vouch for the sessions of other items, stored as those
+        # pages come, so their validators are trusted only once the run went to its end.
+        self.held: set[str] = set()
         saved = list(db.query("select blocks from site_templates where centre_id = ?", [centre_id]))
         self.template = SiteTemplate.from_json(
             json.loads(saved[0]["blocks"]) if saved and saved[0]["blocks"] else None)
@@ -106,8 +109,20 @@ class HarvestState:
         with self.db.conn:
             update_row(self.db, "fetch_state", "url", url, {"links": row["links"]})
 
+    def hold_until_finished(self, url: str) -> None:
+        """`url`'s validators wait for `release_held` (a calendar: see `held`)."""
+        self.held.add(url)
+
+    def release_held(self) -> None:
+        """The run went to its end: what the held responses announced is stored."""
+        held, self.held = self.held, set()
+        for url in sorted(held):
+            self.mark_complete(url)
+
     def mark_complete(self, url: str) -> None:
         """What the response at `url` held is stored: its validators may now be used."""
+        if url in self.held:
+            return
         row = self.fetches.get(url)
         if row is not None and row.get("complete") == 0:
             row["complete"] = 1

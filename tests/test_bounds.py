@@ -136,3 +136,19 @@ def test_a_trap_row_makes_the_run_truncated(memory_db):
     other = RunLedger(memory_db, "run2", "x", "full")
     other.error(None, "http", "HTTP 404 (page)")
     assert other.finish("finished", {"downloader/request_count": 3, "response_received_count": 3}) == "completed"
+
+
+def test_a_calendars_validators_wait_for_the_end_of_the_run(memory_db):
+    """A calendar vouches for sessions stored on other items as their pages come: a harvest
+    killed in between must fetch it in full again, not get a 304 that replays no sessions."""
+    from crawlers.state import HarvestState
+
+    memory_db["centres"].insert(_context().centre.as_row())
+    state = HarvestState(memory_db, "x")
+    url = ORIGIN + "/agenda.ics"
+    state.record_response(url, 200, {"etag": '"v1"'}, b"BEGIN:VCALENDAR")
+    state.hold_until_finished(url)
+    state.mark_complete(url)
+    assert state.conditional_headers(url) == {}
+    state.release_held()
+    assert state.conditional_headers(url) == {"If-None-Match": '"v1"'}

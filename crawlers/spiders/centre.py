@@ -104,6 +104,8 @@ class CentreSpider(Spider):
     def on_closed(self, spider, reason):
         if spider is self:
             self.state.save_template(self.context.template)
+            if reason == "finished":
+                self.state.release_held()
 
     def on_robots_parsed(self, robotparser, request, **kwargs):
         """Sitemaps declared in robots.txt, and its Crawl-delay applied to this site's slot."""
@@ -190,6 +192,8 @@ class CentreSpider(Spider):
                 logger.debug("ignored %s response at %s", kind, response.url)
             return
         reading: Reading = read(response, self.context)
+        if kind == "ical":
+            self.state.hold_until_finished(canonicalize_url(response.url))
         yield from self._records(reading)
         yield from self._follow(response, reading.links)
         if not any(isinstance(r, (PageItem, DocumentItem)) for r in reading.records):
@@ -244,6 +248,11 @@ class CentreSpider(Spider):
         if link.role == "document" and link.parent:
             self.claimed_documents.add(url)
             self.orphan_documents.pop(url, None)
+            if url in self._requested:
+                # Asked for already, for another page: this page gets the stored copy too
+                # (else which page holds a file shared by two would depend on their order).
+                yield UnchangedDocumentItem(self.centre.id, url, link.parent)
+                return
         if link.orphan:
             if self.mode == "light" and self._settled(url):
                 return  # held since an earlier run: the hourly job never asks again
