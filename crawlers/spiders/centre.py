@@ -194,8 +194,13 @@ class CentreSpider(Spider):
         reading: Reading = read(response, self.context)
         if kind == "ical":
             self.state.hold_until_finished(canonicalize_url(response.url))
+        # Remembered before the records go: once the item is stored its validators are used,
+        # and a 304 then replays these links (a harvest killed in between would have none).
+        self.state.remember_links(canonicalize_url(response.url),
+                                  [link.remembered() for link in reading.links])
         yield from self._records(reading)
-        yield from self._follow(response, reading.links)
+        for link in reading.links:
+            yield from self._one_link(link)
         if not any(isinstance(r, (PageItem, DocumentItem)) for r in reading.records):
             # A listing, a feed, a calendar: its links are remembered, nothing else to store.
             # An item or a file is complete when the store has written it.
@@ -233,15 +238,6 @@ class CentreSpider(Spider):
                 self.items_read.add(record.canonical_url)
                 self.state.mark_seen(record.canonical_url)
             yield record
-
-    def _follow(self, response, links: list[Link]):
-        """Request `links` (or account for them without a request) and remember them for a
-        replay of this response."""
-        remembered = []
-        for link in links:
-            remembered.append(link.remembered())
-            yield from self._one_link(link)
-        self.state.remember_links(canonicalize_url(response.url), remembered)
 
     def _one_link(self, link: Link):
         url = canonicalize_url(link.url)
