@@ -190,20 +190,32 @@ def source_signature(db_path: Path) -> list:
     return [_signature(Path(db_path)), wal if wal and wal[1] else None]
 
 
-def published_signature(publish_dir: Path) -> list | None:
-    """The harvest signature the last publication started from (None if unknown)."""
+def _side_info(publish_dir: Path, key: str) -> str | None:
+    """One value of the side file's `info` table (None when there is none to read)."""
     side = Path(publish_dir) / SIDE_NAME
     if not side.exists():
         return None
     try:
         conn = sqlite3.connect(sqlite_uri(side, mode="ro"), uri=True)
         try:
-            found = conn.execute("select value from info where key = 'source_signature'").fetchone()
+            found = conn.execute("select value from info where key = ?", (key,)).fetchone()
         finally:
             conn.close()
     except sqlite3.Error:
         return None
-    return json.loads(found[0]) if found else None
+    return found[0] if found else None
+
+
+def published_signature(publish_dir: Path) -> list | None:
+    """The harvest signature the last publication started from (None if unknown)."""
+    found = _side_info(publish_dir, "source_signature")
+    return json.loads(found) if found else None
+
+
+def side_is_current(publish_dir: Path) -> bool:
+    """The side file was written by this version of the portal: its derived tables are the
+    ones the pages query (a publication left by an older version is published again first)."""
+    return _side_info(publish_dir, "schema") == SIDE_SCHEMA_VERSION
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from portail.publish import (
     METADATA_NAME, PORTAL_DIR, PUBLISHED_NAME, SIDE_NAME, default_publish_dir, portal_package,
-    publish, published_signature, source_signature,
+    publish, published_signature, side_is_current, source_signature,
 )
 
 POLL_SECONDS = 2.0
@@ -116,7 +116,8 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
     source = _source_signature(db_path)
     published = publish_dir / PUBLISHED_NAME
     ready = (published.is_symlink() and published.resolve() == db_path.resolve()
-             and (publish_dir / SIDE_NAME).exists() and (publish_dir / METADATA_NAME).exists())
+             and (publish_dir / SIDE_NAME).exists() and (publish_dir / METADATA_NAME).exists()
+             and side_is_current(publish_dir))
     changed_at: float | None = None
     if ready:  # an earlier publication is there: serve it now, refresh it beside if needed
         if published_signature(publish_dir) != source:

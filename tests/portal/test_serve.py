@@ -126,3 +126,28 @@ def test_a_restart_serves_the_publication_in_place_without_publishing_again(tmp_
         # Run 1 publishes once (its own views and statistics are not a change to publish);
         # run 2 finds everything in place.
         assert output.count("Publication :") == (1 if run == 1 else 0), (run, output)
+
+
+def test_a_publication_left_by_an_older_version_is_published_again_before_serving(tmp_path):
+    """After an upgrade, the side file of the previous version does not hold the derived
+    tables the pages now query: serve publishes again before answering, never a 500."""
+    from portail.publish import SIDE_NAME
+
+    db_path = build_fixture_db(tmp_path / "harvest.db")
+    outputs = []
+    for run in (1, 2):
+        port = _free_port()
+        proc = _serve(tmp_path, db_path, port)
+        try:
+            assert _wait_for(lambda: _count(port) == 8, 30), f"run {run}: portal did not come up"
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as home:
+                assert home.status == 200
+        finally:
+            proc.send_signal(signal.SIGINT)
+            outputs.append(proc.communicate(timeout=20)[0].decode())
+        if run == 1:
+            side = sqlite_utils.Database(tmp_path / "publish" / SIDE_NAME)
+            side.execute("update info set value = '0' where key = 'schema'")
+            side.conn.commit()
+            side.close()
+    assert [o.count("Publication :") for o in outputs] == [1, 1], outputs
