@@ -112,7 +112,9 @@ def test_atom_parses_and_is_safe(client, published):
                           "where status = 'active' and kind = 'news'").fetchone()[0]
     conn.close()
     assert len(feed.entries) == min(active, 50)
-    assert {t.term for e in feed.entries for t in e.tags if t.term in ("news", "event", "document")} <= {"news"}
+    natures = {t.term: t.label for e in feed.entries for t in e.tags
+               if t.term in ("news", "event", "document", "actualite", "evenement", "publication")}
+    assert natures == {"actualite": "Actualité"}  # French terms, news only
     ids = [e.id for e in feed.entries]
     assert len(set(ids)) == len(ids)
     for entry in feed.entries:

@@ -13,7 +13,7 @@ import icalendar
 
 from normalize.event_types import label as event_type_label
 
-from .formatting import KINDS, event_when, parse_when, safe_body
+from .formatting import KIND_TERMS, KINDS, event_when, parse_when, safe_body
 from .reutilisation import full_text
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -269,7 +269,9 @@ def build_atom(items: list[dict], base_url: str, self_url: str, title: str,
         for publisher in item.get("publishers") or [{"name": item["centre_name"]}]:
             author = sub(entry, "author")
             sub(author, "name", publisher["name"])
-        sub(entry, "category", term=item["kind"], label=KINDS.get(item["kind"], item["kind"]))
+        # The nature in French for readers that show terms, not labels ("actualite", not "news").
+        sub(entry, "category", term=KIND_TERMS.get(item["kind"], item["kind"]),
+            scheme=f"{base_url}/recherche", label=KINDS.get(item["kind"], item["kind"]))
         for label in _labels(item.get("themes")):
             sub(entry, "category", term=label)
         if item.get("summary"):

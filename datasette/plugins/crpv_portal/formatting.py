@@ -13,6 +13,7 @@ MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
           "septembre", "octobre", "novembre", "décembre")
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 KINDS = {"news": "Actualité", "event": "Événement", "document": "Publication"}
+KIND_TERMS = {"news": "actualite", "event": "evenement", "document": "publication"}  # feeds
 KINDS_PLURAL = {"news": "Actualités", "event": "Événements", "document": "Publications"}
 ZONE_LABELS = {
     "Europe/Paris": "heure de Paris",
