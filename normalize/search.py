@@ -161,6 +161,17 @@ def stem_text(text: str) -> str:
     return " ".join(stems)
 
 
+def mark_query_words(text: str, query: str, open_mark: str, close_mark: str) -> str:
+    """`text` with each word whose stem is one of the query's between the two marks: a title
+    matched only through a PDF's text still shows which of its words were searched."""
+    wanted = set(_stems(_prepare(query or "")))
+    if not text or not wanted:
+        return text or ""
+    return _WORD.sub(lambda m: f"{open_mark}{m.group(0)}{close_mark}"
+                     if m.group(0).lower() not in STOPWORDS and stem_word(m.group(0)) in wanted
+                     else m.group(0), text)
+
+
 def _quote(text: str) -> str:
     return '"' + text.replace('"', "") + '"'
 

@@ -236,3 +236,23 @@ def test_synonyms_of_the_thesaurus_find_the_same_items(query):
     assert found == {"rénovation", "renouvellement", "npnru", "anru", "long"}
     docs = build_match_query(query, stems_column=None)
     assert docs and '"rénovation urbaine" OR "renouvellement urbain"' in docs  # PDF text: phrases
+
+
+def test_title_of_a_hit_found_in_its_pdf_only_shows_the_searched_words(client, fixture_only):
+    """'cofinancement' is in the PDF only, so the item's own text does not match: the title's
+    searched word is highlighted all the same."""
+    html, titles = _search(client, "cofinancement participation")
+    assert titles == ["Guide de la participation citoyenne"]
+    assert "Guide de la <mark>participation</mark> citoyenne" in html
+
+
+@pytest.mark.parametrize("text, query, expected", [
+    ("Guide de la participation citoyenne", "participer", "Guide de la [participation] citoyenne"),
+    ("Les emplois francs", "emploi", "Les [emplois] francs"),
+    ("Le contrat de ville", "la ville", "Le contrat de [ville]"),  # stop words never marked
+    ("Rénovation urbaine", "renovation", "[Rénovation] urbaine"),
+    ("Rien à voir", "emploi", "Rien à voir"),
+])
+def test_mark_query_words(text, query, expected):
+    from normalize.search import mark_query_words
+    assert mark_query_words(text, query, "[", "]") == expected

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from normalize.event_types import event_type as event_type_of, vocabulary as _event_vocabulary
 from normalize.geo import departement_name
-from normalize.search import build_match_query
+from normalize.search import build_match_query, mark_query_words
 from portail.publish import session_end
 
 from .formatting import MARK_CLOSE, MARK_OPEN, days_since, has_mark
@@ -659,7 +659,7 @@ async def search(db, query: str, filters: Filters, page: int = 1,
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
     window = [r["item_rowid"] for r in ranked[(page - 1) * page_size: page * page_size]]
-    hits = await _hydrate(db, window, match, match_docs)
+    hits = await _hydrate(db, window, match, match_docs, query)
     return SearchResult(query, match, total, hits, facets, page, pages, capped=capped,
                         sort="date" if filters.tri == "date" else "pertinence")
 
@@ -852,7 +852,8 @@ async def _theme_union_facets(db, filters: Filters, labels: dict) -> dict[str, l
     return _facets_of_rows(found, labels)
 
 
-async def _hydrate(db, item_rowids: list[int], match: str | None, match_docs: str | None) -> list[dict]:
+async def _hydrate(db, item_rowids: list[int], match: str | None, match_docs: str | None,
+                   query: str | None = None) -> list[dict]:
     """Full rows for one page of hits, in order, with highlighted title and snippet."""
     if not item_rowids:
         return []
@@ -891,6 +892,8 @@ async def _hydrate(db, item_rowids: list[int], match: str | None, match_docs: st
         item.pop("rowid", None)
         snip = snippets.get(rowid, {})
         item["title_hl"] = snip.get("title_hl")
+        if query and not has_mark(item["title_hl"]):  # found in a PDF only, or by a synonym
+            item["title_hl"] = mark_query_words(item["title"], query, MARK_OPEN, MARK_CLOSE)
         item["snippet"] = next((s for s in (snip.get("body_snip"), snip.get("summary_snip"),
                                             snip.get("doc_snip")) if has_mark(s)), None)
         item["snippet_from_pdf"] = item["snippet"] is not None and item["snippet"] == snip.get("doc_snip")
