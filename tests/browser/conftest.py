@@ -26,6 +26,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE / "artifacts"
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -36,13 +37,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def portal_url(tmp_path_factory):
-    """Start `datasette` as a subprocess on a free loopback port; yield its base URL."""
-    base = tmp_path_factory.mktemp("browser")
-    source = Path(os.environ["CRPV_PORTAL_DB"]) if os.environ.get("CRPV_PORTAL_DB") else \
-        build_fixture_db(base / "harvest.db")
-    published = publish(source, base / "publish")
+def serve_published(published: Path, base: Path):
+    """Run `datasette` on a publication on a free loopback port; yield its base URL, then stop
+    it (a generator for session and module fixtures alike)."""
     port = _free_port()
     log = open(base / "datasette.log", "wb")
     proc = subprocess.Popen(datasette_command(published, "127.0.0.1", port),
@@ -62,6 +59,29 @@ def portal_url(tmp_path_factory):
     proc.terminate()
     proc.wait(timeout=10)
     log.close()
+
+
+def serious_violations(page) -> list[dict]:
+    """axe-core's serious and critical WCAG 2.1 AA violations on the page as loaded (axe is
+    injected by the `page` fixture); skips when axe-core is not installed."""
+    if not AXE.exists():
+        pytest.skip(f"axe-core missing: run `npm ci --prefix tests/browser` ({AXE})")
+    violations = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return result.violations.map(v => ({id: v.id, impact: v.impact,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        }""", AXE_TAGS)
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
+@pytest.fixture(scope="session")
+def portal_url(tmp_path_factory):
+    """Start `datasette` as a subprocess on a free loopback port; yield its base URL."""
+    base = tmp_path_factory.mktemp("browser")
+    source = Path(os.environ["CRPV_PORTAL_DB"]) if os.environ.get("CRPV_PORTAL_DB") else \
+        build_fixture_db(base / "harvest.db")
+    yield from serve_published(publish(source, base / "publish"), base)
 
 
 @pytest.fixture(scope="session")

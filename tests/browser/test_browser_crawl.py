@@ -12,10 +12,9 @@ import pytest
 
 from portal.crawl import crawl, datasette_strings, english_hits
 
-from .conftest import AXE
+from .conftest import AXE, serious_violations
 
 pytestmark = pytest.mark.browser
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 VIEWPORTS = {"bureau": (1366, 900), "mobile": (390, 844)}
 
 
@@ -60,12 +59,7 @@ def test_axe_on_every_reachable_page(browser, reachable, portal_url):
                 continue
             tab.goto(portal_url + path)
             tab.wait_for_load_state("load")
-            violations = tab.evaluate(
-                """async (tags) => {
-                    const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-                    return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-                        .map(v => v.id + ' ' + v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(' | '));
-                }""", AXE_TAGS)
+            violations = [f"{v['id']} {' | '.join(v['nodes'][:2])}" for v in serious_violations(tab)]
             checked += 1
             if violations:
                 failures[path] = violations

@@ -6,20 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import time
-import urllib.request
 
 import feedparser
 import pytest
 
-from .conftest import AXE, _free_port
+from .conftest import serious_violations, serve_published
 from pipelines.places import update_places
 from portail.publish import publish
-from portail.serve import datasette_command
 from portal.fixture_db import build_fixture_db
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # (centre, kind, title, body, theme): three actions in three régions, and a news item.
 ACTIONS = [
     ("irev", "document", "Fiche expérience – Roubaix (Alma-Gare) : une médiatrice santé au pied des immeubles",
@@ -51,25 +46,7 @@ def themes_url(tmp_path_factory):
         db["item_themes"].insert({"item_id": item, "theme_id": theme, "method": "keywords", "score": 2.0})
     update_places(db)
     db.close()
-    published = publish(path, base / "publish")
-    port = _free_port()
-    log = open(base / "datasette.log", "wb")
-    proc = subprocess.Popen(datasette_command(published, "127.0.0.1", port), stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/-/versions.json", timeout=1).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("datasette did not start: " + (base / "datasette.log").read_text()[-2000:])
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    yield from serve_published(publish(path, base / "publish"), base)
 
 
 def test_theme_page_with_its_map(page, themes_url, artifacts):
@@ -125,15 +102,7 @@ def test_filter_by_region_and_its_feed(page, themes_url, artifacts):
 
 @pytest.mark.parametrize("path", ["/themes", "/themes/sante", "/actions?region=44"])
 def test_theme_pages_accessibility(page, themes_url, path):
-    if not AXE.exists():
-        pytest.skip(f"axe-core missing: run `npm ci --prefix tests/browser` ({AXE})")
     page.goto(themes_url + path)
     page.wait_for_load_state("load")
-    violations = page.evaluate(
-        """async (tags) => {
-            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-            return result.violations.map(v => ({id: v.id, impact: v.impact,
-                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-        }""", AXE_TAGS)
-    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    serious = serious_violations(page)
     assert serious == [], serious
