@@ -26,7 +26,7 @@ from normalize.search import build_match_query  # noqa: E402
 # Harvested text is escaped by the templates; this policy is the second wall: even if some
 # markup slipped through, no inline or foreign script would run on the portal's own pages.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data: https://*.tile.openstreetmap.org; object-src 'none'; "
+       "img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 FEED_PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                  "img-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "

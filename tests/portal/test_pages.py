@@ -189,3 +189,13 @@ def test_agenda_month_index_matches_its_pages(client):
             r"<time [^>]*>[^<]*</time>(?: ; )?", html.split("Séances suivantes", 1)[1])) \
             if "Séances suivantes" in html else html.count('<li class="seance">')
         assert shown == count
+
+
+@pytest.mark.parametrize("path", ["/", "/actions", "/themes/sante", "/portail/items"])
+def test_security_policy_names_no_third_party(client, path):
+    """The base map is the portal's own: no page's policy lets an image or a script come
+    from another host (a visitor's address is never sent to a tile server)."""
+    response = client.get(path)
+    assert response.status_code == 200
+    policy = response.headers.get("content-security-policy", "")
+    assert policy and "http" not in policy.replace("'self'", ""), policy
