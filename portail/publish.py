@@ -448,9 +448,12 @@ def _refresh(conn: sqlite3.Connection, now: datetime) -> dict:
                 "document": by_kind.get("document", 0),
                 "total": sum(by_kind.values()), "derniere_moisson": last_harvest,
                 "seances_a_venir": len(sessions), **rows_of,
-                # The agenda's menus and month index without a filter: counted here once.
+                # The agenda's menus and month index without a filter: counted here once, a
+                # relayed session once (as the agenda shows it: one relay group, one start).
                 **{f"agenda:{name}": json.dumps(dict(sorted(Counter(
-                    s[index] for s in sessions if s[index]).items())), ensure_ascii=False)
+                    value for value, _, _ in {(s[index], s[group], s[start]) for s in sessions
+                                              if s[index]}).items())), ensure_ascii=False)
+                   for group, start in [(SESSION_COLUMNS.index("groupe"), SESSION_COLUMNS.index("debut"))]
                    for name, index in (("mois", SESSION_COLUMNS.index("mois")),
                                        ("types", SESSION_COLUMNS.index("type_evenement")),
                                        ("departements", SESSION_COLUMNS.index("departement")))}}

@@ -185,10 +185,12 @@ def test_agenda_month_index_matches_its_pages(client):
     assert months == sorted(months)
     for month, count, html in pages:
         assert re.findall(r'<h2 id="mois-(\d{4}-\d{2})">', html) == [month]
-        shown = html.count('<li class="seance">') + len(re.findall(
-            r"<time [^>]*>[^<]*</time>(?: ; )?", html.split("Séances suivantes", 1)[1])) \
-            if "Séances suivantes" in html else html.count('<li class="seance">')
-        assert shown == count
+        # Each session listed, plus a series' next sessions and its "et N autres".
+        series = re.findall(r'<p class="serie">(.*?)</p>', html, re.S)
+        shown = (html.count('<li class="seance">')
+                 + sum(len(re.findall(r"<time [^>]*>", p)) for p in series)
+                 + sum(int(n) for p in series for n in re.findall(r" et (\d+) autres?\.", p)))
+        assert shown == count, month
 
 
 @pytest.mark.parametrize("path", ["/", "/actions", "/themes/sante", "/portail/items"])

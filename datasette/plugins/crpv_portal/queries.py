@@ -375,7 +375,7 @@ async def agenda_months(db, filters: Filters, now: datetime | None = None) -> li
         return [{"mois": m, "n": n} for m, n in (await _agenda_figures(db, "mois")).items()]
     where, params = filters.sql("s", with_year_range=False, date_column="debut")
     return await rows(db, f"""
-        select s.mois, count(*) as n from publication.seances s
+        select s.mois, count(distinct s.groupe || '|' || s.debut) as n from publication.seances s
         where s.fin >= :now {where} group by s.mois order by s.mois""",
         {**params, "now": now_text(now)})
 
