@@ -366,6 +366,16 @@ def _temp_like(conn: sqlite3.Connection, name: str, table: str) -> None:
                              for i, (c, t) in enumerate(columns)) + ")")
 
 
+def _agenda_counts(sessions: list[tuple], column: str) -> str:
+    """Upcoming sessions by value of `column`, as JSON, counted as the agenda shows them: a
+    relayed session (one relay group, one start) once."""
+    index = SESSION_COLUMNS.index(column)
+    group, start = SESSION_COLUMNS.index("groupe"), SESSION_COLUMNS.index("debut")
+    shown = {(s[index], s[group], s[start]) for s in sessions if s[index]}
+    return json.dumps(dict(sorted(Counter(value for value, _, _ in shown).items())),
+                      ensure_ascii=False)
+
+
 def _refresh(conn: sqlite3.Connection, now: datetime) -> dict:
     # Every item once, compact: the only scan of the harvest's fat rows. Themes are grouped
     # once in the order of item_themes' (item_id, theme_id) key, then looked up by item id.
@@ -448,15 +458,10 @@ def _refresh(conn: sqlite3.Connection, now: datetime) -> dict:
                 "document": by_kind.get("document", 0),
                 "total": sum(by_kind.values()), "derniere_moisson": last_harvest,
                 "seances_a_venir": len(sessions), **rows_of,
-                # The agenda's menus and month index without a filter: counted here once, a
-                # relayed session once (as the agenda shows it: one relay group, one start).
-                **{f"agenda:{name}": json.dumps(dict(sorted(Counter(
-                    value for value, _, _ in {(s[index], s[group], s[start]) for s in sessions
-                                              if s[index]}).items())), ensure_ascii=False)
-                   for group, start in [(SESSION_COLUMNS.index("groupe"), SESSION_COLUMNS.index("debut"))]
-                   for name, index in (("mois", SESSION_COLUMNS.index("mois")),
-                                       ("types", SESSION_COLUMNS.index("type_evenement")),
-                                       ("departements", SESSION_COLUMNS.index("departement")))}}
+                # The agenda's menus and month index without a filter: counted here once.
+                **{f"agenda:{name}": _agenda_counts(sessions, column)
+                   for name, column in (("mois", "mois"), ("types", "type_evenement"),
+                                        ("departements", "departement"))}}
     conn.executemany("insert into main.chiffres (cle, valeur) values (?, ?)", chiffres.items())
     newest: dict[str, str] = {}  # the newest item of each centre, gone ones included
     for centre, first_seen in conn.execute("select centre_id, first_seen_at from temp.tous"):
