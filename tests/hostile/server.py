@@ -29,6 +29,8 @@ from email.utils import formatdate
 from typing import Callable
 from urllib.parse import urlsplit
 
+from mirror.server import loopback_available as mirror_loopback_available
+
 HOST_BASE = "127.43.0."
 LAST_MODIFIED = "Tue, 03 Nov 2026 08:00:00 GMT"
 MAX_SECONDS = 60.0
@@ -418,12 +420,8 @@ def _parse(head: bytes, site: str, port: int) -> Request | None:
 
 
 def loopback_available(host: str = HOST_BASE + "1") -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind((host, 0))
-            return True
-        except OSError:
-            return False
+    """True when this machine can bind the hostile sites' 127.43.0.x addresses."""
+    return mirror_loopback_available(host)
 
 
 # --- content: pages, feeds, calendars, sitemaps, PDFs --------------------------------------
