@@ -15,9 +15,8 @@ class OffOriginRequest(IgnoreRequest):
     same host on another port."""
 
 
-class OriginGuardMiddleware:
-    """Only the registry's origin is ever asked: Scrapy's offsite filter compares host names,
-    so a redirect to the same address on another port would pass it."""
+class _CrawlerMiddleware:
+    """A downloader middleware that reads the running spider through its crawler."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -25,6 +24,11 @@ class OriginGuardMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
+
+
+class OriginGuardMiddleware(_CrawlerMiddleware):
+    """Only the registry's origin is ever asked: Scrapy's offsite filter compares host names,
+    so a redirect to the same address on another port would pass it."""
 
     def process_request(self, request, spider=None):
         context = getattr(self.crawler.spider, "context", None)
@@ -35,16 +39,9 @@ class OriginGuardMiddleware:
                                + (f" (redirected from {origin})" if origin != request.url else ""))
 
 
-class TimeoutsMiddleware:
+class TimeoutsMiddleware(_CrawlerMiddleware):
     """Counts every attempt that times out, retries included (it sits after the retry
     middleware on the way in, so it sees each attempt's exception first on the way out)."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def process_request(self, request, spider=None):
         """Once the site is given up, what was already queued (the requests robots.txt held
@@ -64,20 +61,13 @@ class TimeoutsMiddleware:
         return None
 
 
-class ConditionalRequestsMiddleware:
+class ConditionalRequestsMiddleware(_CrawlerMiddleware):
     """Adds If-None-Match / If-Modified-Since for every URL fetched before, and records
     the validators, size and hash of every response in `fetch_state`.
 
     robots.txt is always fetched in full: a 304 would reach Scrapy's robots parser as an
     empty body, which means "everything allowed".
     """
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def _state(self):
         spider = self.crawler.spider
@@ -117,19 +107,12 @@ def _text(value: bytes | None) -> str | None:
     return value.decode("latin-1") if value else None
 
 
-class PermanentRedirectsMiddleware:
+class PermanentRedirectsMiddleware(_CrawlerMiddleware):
     """Remembers 301/308 answers so the next harvest asks for the target directly.
 
     It sits before Scrapy's RedirectMiddleware on the way back (a higher number), because
     the redirected request may then be dropped as a duplicate and never reach a callback.
     """
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def process_response(self, request, response, spider=None):
         state = getattr(self.crawler.spider, "state", None)

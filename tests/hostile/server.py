@@ -524,22 +524,10 @@ def simple_pdf(text: str = "Rapport annuel") -> bytes:
                 b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"])
 
 
-def deflate_repeated(unit: bytes, total: int) -> bytes:
-    """zlib data that inflates to `unit` repeated up to `total` bytes (made in 1 MiB steps)."""
-    packer = zlib.compressobj(9)
-    block = unit * max(1, (1 << 20) // len(unit))
-    out, made = [], 0
-    while made < total:
-        piece = block[: total - made]
-        out.append(packer.compress(piece))
-        made += len(piece)
-    out.append(packer.flush())
-    return b"".join(out)
-
-
-def gzip_repeated(unit: bytes, total: int, prefix: bytes = b"") -> bytes:
-    """gzip data that inflates to `prefix` then `unit` repeated up to `total` bytes."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+def _repeated(unit: bytes, total: int, prefix: bytes, wbits: int) -> bytes:
+    """Compressed data that inflates to `prefix` then `unit` repeated up to `total` bytes
+    (made in 1 MiB steps, never held whole): `wbits` 15 for zlib, 31 for gzip."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
     out = [packer.compress(prefix)]
     block = unit * max(1, (1 << 20) // len(unit))
     made = len(prefix)
@@ -549,6 +537,16 @@ def gzip_repeated(unit: bytes, total: int, prefix: bytes = b"") -> bytes:
         made += len(piece)
     out.append(packer.flush())
     return b"".join(out)
+
+
+def deflate_repeated(unit: bytes, total: int) -> bytes:
+    """zlib data that inflates to `unit` repeated up to `total` bytes."""
+    return _repeated(unit, total, b"", zlib.MAX_WBITS)
+
+
+def gzip_repeated(unit: bytes, total: int, prefix: bytes = b"") -> bytes:
+    """gzip data that inflates to `prefix` then `unit` repeated up to `total` bytes."""
+    return _repeated(unit, total, prefix, zlib.MAX_WBITS | 16)
 
 
 __all__ = ["HostileServer", "SiteSpec", "Request", "Wire", "Hit", "static", "redirect", "router",
