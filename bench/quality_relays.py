@@ -8,7 +8,9 @@ method (`normalize/dedup.py`: 64-bit fingerprints within 8 bits), in the same ru
    and a new title, cut to its first half, or both, as centres relay each other; every other
    French page of the corpus is a different story. Precision and recall of "same".
 3. Speed: `pipelines.relays.update_relays` on synthetic databases (`bench/scale.py`): a full
-   rebuild, then a run where 1 % of the items changed (what a nightly harvest brings).
+   rebuild, then a run where 1 % of the items changed (what a nightly harvest brings). The
+   rebuilt groups are scored against the relays the generator made (pairs in one group): a
+   check that speed was not bought with recall, on texts written by the project itself.
 
     .venv/bin/python bench/quality_relays.py [--scale DB ...] [--build 20k,200k]
 
@@ -134,6 +136,14 @@ def build_scale(size: str, folder: Path) -> Path:
     return out
 
 
+def _same_group_pairs(db) -> set[tuple[str, str]]:
+    groups: dict[str, list[str]] = {}
+    for ident, group in db.execute("select id, cluster_id from items where cluster_id is not null "
+                                   "and status = 'active'"):
+        groups.setdefault(group, []).append(ident)
+    return {pair for members in groups.values() for pair in itertools.combinations(sorted(members), 2)}
+
+
 def time_relays(path: Path) -> None:
     """A full rebuild, then a run after 1 % of the items changed, on a copy of `path`."""
     import sqlite_utils
@@ -147,9 +157,12 @@ def time_relays(path: Path) -> None:
         db = sqlite_utils.Database(copy)
         ensure_schema(db)
         items = db.execute("select count(*) from items where status = 'active'").fetchone()[0]
+        made = _same_group_pairs(db)  # the relays bench/scale.py made, before the rebuild
         started, cpu = time.perf_counter(), time.process_time()
         full = update_relays(db, rebuild=True)
         rebuild, rebuild_cpu = time.perf_counter() - started, time.process_time() - cpu
+        found = _same_group_pairs(db)
+        agreed = len(made & found)
         db.execute("update items set content_hash = 'changed-' || id, body_text = body_text || ' (mis à jour)' "
                    "where status = 'active' and abs(random()) % 100 = 0")
         db.conn.commit()
@@ -158,7 +171,9 @@ def time_relays(path: Path) -> None:
         incremental, incremental_cpu = time.perf_counter() - started, time.process_time() - cpu
         # CPU seconds beside wall seconds: on a shared machine the CPU figure is the stable one.
         print(f"  {path.name}: {items:,} items; rebuild {rebuild:.1f} s, {rebuild_cpu:.1f} s CPU "
-              f"({1e6 * rebuild_cpu / max(items, 1):.0f} µs CPU/item, {full.groups:,} groups); "
+              f"({1e6 * rebuild_cpu / max(items, 1):.0f} µs CPU/item, {full.groups:,} groups; "
+              f"pairs of the generator's relays: precision {agreed / max(1, len(found)):.3f}, "
+              f"recall {agreed / max(1, len(made)):.3f}); "
               f"1 % changed: {again.read:,} read in {incremental:.1f} s, {incremental_cpu:.1f} s CPU; "
               f"load average {os.getloadavg()[0]:.1f}", flush=True)
         db.close()

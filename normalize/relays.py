@@ -3,9 +3,14 @@ on one subject. Pure functions; `pipelines/relays.py` keeps the index in the dat
 
 - **Shingles**: word 3-grams of the folded title and text, French stop words left out, so a
   relay's small edits (an intro, a retitle, a cut) change few of them.
-- **Signature**: a MinHash of the shingles (datasketch, `NUM_PERM` permutations) with the
-  number of shingles: Jaccard similarity and containment are estimated from two signatures,
-  without the texts.
+- **Shingle hashes**: each shingle is kept as its 32-bit hash (a sorted array: 4 bytes a
+  shingle, and exact Jaccard by a merge); two different shingles collide once in 4 billion.
+- **Signature**: a MinHash of the shingle hashes (datasketch's `affine32` scheme,
+  `NUM_PERM` permutations) with the number of shingles: Jaccard similarity and containment
+  are estimated from two signatures, without the texts. The arithmetic is done here with
+  datasketch's own permutations, checked equal to `datasketch.MinHash` by the tests:
+  importing datasketch loads scipy (60 MB and half a second in every harvest) for nothing
+  MinHash needs.
 - **Candidates**: LSH band keys (`BANDS` bands of `ROWS` values): two texts with Jaccard 0.2
   share a key with probability 0.73, 0.39 → 0.99, unrelated texts (0.01) → 0.003.
 - **Similar**: a relay keeps most of the original (containment) or most of both texts are
@@ -27,12 +32,12 @@ import struct
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 from normalize.folding import fold_words
 
 __all__ = ["NUM_PERM", "BANDS", "ROWS", "shingles", "Signature", "signature", "band_keys",
-           "estimate", "exact", "similar", "event_key", "RelayItem", "related", "can_join"]
+           "estimate", "exact", "similar", "event_key", "RelayItem", "related", "plausible",
+           "can_join"]
 
 SHINGLE_WORDS = 3
 NUM_PERM = 64
@@ -56,13 +61,16 @@ STOP_WORDS = frozenset(
 )
 
 
-def shingles(title: str | None, text: str | None) -> set[bytes]:
-    """Word 3-grams of a title and its text (folded, stop words out), as bytes."""
+def shingles(title: str | None, text: str | None) -> np.ndarray:
+    """The word 3-grams of a title and its text (folded, stop words out) as their sorted,
+    distinct 32-bit hashes."""
     words = [w for w in fold_words(f"{title or ''} {text or ''}").split() if w not in STOP_WORDS]
     if len(words) < SHINGLE_WORDS:
-        return {" ".join(words).encode()} if words else set()
-    return {" ".join(words[i:i + SHINGLE_WORDS]).encode()
-            for i in range(len(words) - SHINGLE_WORDS + 1)}
+        grams = [" ".join(words)] if words else []
+    else:
+        grams = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    return np.unique(np.fromiter((_hash32(g.encode()) for g in grams), dtype=np.uint32,
+                                 count=len(grams)))
 
 
 @dataclass(frozen=True)
@@ -85,18 +93,33 @@ def _hash32(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=4).digest(), "little")
 
 
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)
-_PERMUTATIONS, _SCHEME = _TEMPLATE.permutations, _TEMPLATE.scheme  # drawn once, not per text
+def _permutations(seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's `affine32` permutations h → a·h + b (mod 2³², `a` odd), drawn as it draws
+    them (`MinHash._init_permutations`)."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
-def signature(shingle_set: set[bytes]) -> Signature | None:
-    """The MinHash of a shingle set, None when it is too short to compare."""
-    if len(shingle_set) < MIN_SHINGLES:
+_A, _B = _permutations()
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, datasketch's pre-mix of every input hash."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def signature(shingle_hashes: np.ndarray) -> Signature | None:
+    """The MinHash of a text's shingle hashes, None when it is too short to compare."""
+    if len(shingle_hashes) < MIN_SHINGLES:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_hash32, permutations=_PERMUTATIONS,
-                      scheme=_SCHEME)
-    minhash.update_batch(sorted(shingle_set))
-    return Signature(minhash.hashvalues.astype(np.uint32), len(shingle_set))
+    mixed = _fmix32(np.asarray(shingle_hashes, dtype=np.uint32)).reshape(-1, 1)
+    return Signature((mixed * _A + _B).min(axis=0), len(shingle_hashes))
 
 
 def band_keys(sig: Signature) -> list[int]:
@@ -117,12 +140,12 @@ def estimate(a: Signature, b: Signature) -> tuple[float, float]:
     return jaccard, min(1.0, shared / max(1, min(a.size, b.size)))
 
 
-def exact(a: set, b: set) -> tuple[float, float]:
-    """(Jaccard, containment of the smaller in the larger) of two shingle sets."""
-    if not a or not b:
+def exact(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(Jaccard, containment of the smaller in the larger) of two shingle hash arrays."""
+    if not len(a) or not len(b):
         return 0.0, 0.0
-    shared = len(a & b)
-    return shared / len(a | b), shared / min(len(a), len(b))
+    shared = len(np.intersect1d(a, b, assume_unique=True))
+    return shared / (len(a) + len(b) - shared), shared / min(len(a), len(b))
 
 
 def close_enough(jaccard: float, containment: float) -> bool:
@@ -182,6 +205,31 @@ def related(a: RelayItem, b: RelayItem, shingles_of=None) -> bool:
     if containment < PREFILTER_CONTAINMENT and jaccard < PREFILTER_JACCARD:
         return False
     return close_enough(*exact(shingles_of(a), shingles_of(b)))
+
+
+def plausible(item: RelayItem, others: list[RelayItem]) -> set[str]:
+    """The ids of the others that `related` (with texts) may accept: what it rules out without
+    reading a text, the signature estimates taken all at once."""
+    kept, compared = set(), []
+    for other in others:
+        if other.centre_id == item.centre_id:
+            continue
+        if (item.sha256 and item.sha256 == other.sha256) or (item.event and item.event == other.event):
+            kept.add(other.id)
+        elif item.signature is not None and other.signature is not None and not (
+                item.day is not None and other.day is not None
+                and abs(item.day - other.day) > MAX_DAYS_APART):
+            compared.append(other)
+    if compared:
+        own = item.signature
+        jaccard = np.count_nonzero(np.stack([o.signature.values for o in compared]) == own.values,
+                                   axis=1) / NUM_PERM
+        sizes = np.array([o.signature.size for o in compared])
+        shared = jaccard * (own.size + sizes) / (1 + jaccard)
+        containment = shared / np.maximum(1, np.minimum(own.size, sizes))
+        promising = (containment >= PREFILTER_CONTAINMENT) | (jaccard >= PREFILTER_JACCARD)
+        kept.update(o.id for o, ok in zip(compared, promising) if ok)
+    return kept
 
 
 def can_join(item: RelayItem, members: list[RelayItem], shingles_of=None) -> bool:

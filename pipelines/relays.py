@@ -2,29 +2,52 @@
 with the signatures already stored (`item_signatures`, LSH keys in `item_bands`), and placed in
 a group (`items.cluster_id`) without chaining (see `normalize/relays.py`).
 
+Candidates are the items sharing an LSH key *and published within `MAX_DAYS_APART` of each
+other* (a relay follows its original within months; `related` refuses the others anyway), so
+the work per item depends on how much the centres publish in a season, not on the size of the
+archive: clustering time grows linearly with the items.
+
+Every changed item is indexed before any is placed: an original placed before its relay was
+indexed would settle for the best of the others (on the 20k synthetic archive of
+`bench/scale.py`, placing each slice as soon as it was indexed lowered pairwise precision
+from 0.99 to 0.93).
+
 A first run, or a run after the method changed (`RELAYS_VERSION`), rebuilds everything.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
 from crawlers.state import utc_now
-from normalize.relays import (RelayItem, Signature, band_keys, can_join, estimate, event_key,
-                              shingles, signature)
+from normalize.relays import (BANDS, MAX_DAYS_APART, RelayItem, Signature, band_keys, can_join,
+                              estimate, event_key, plausible, shingles, signature)
+from pipelines.schema import TABLES, ensure_schema
 
-RELAYS_VERSION = "2"  # 1 was SimHash with union-find (it chained unrelated items)
+# 1 was SimHash with union-find (it chained unrelated items); 2 MinHash keys without dates
+RELAYS_VERSION = "3"
 DOCUMENT_TEXT_CHARS = 20_000  # a PDF's opening is enough to recognise it
-BATCH = 500
+BATCH = 500  # items indexed, then placed, together
 COMMIT_EVERY = 5000  # items per transaction
 # A band key that hundreds of items share stands for a sentence the sites all print (a
-# standard disclaimer, a programme's boilerplate): it says nothing about relays.
+# standard disclaimer, a programme's boilerplate): it says nothing about relays. A relay's own
+# keys stay shared by a handful of items however large the archive grows.
 HOT_KEY = 200
 # The most promising candidates (most band keys shared, i.e. the highest Jaccard) are enough:
 # a relay shares far more keys with its original than any same-subject story does.
 MAX_CANDIDATES = 40
+
+# One statement for an item's BANDS keys: the items of each key that is not hot, within the
+# date window. Both counts stop at HOT_KEY + 1 rows of the primary key (`key, day, item_id`),
+# so an item costs at most a few thousand index rows, whatever the size of the archive.
+_BAND_SQL = ("select * from (select key, item_id from item_bands where key = ?{k} "
+             "and day between ?{low} and ?{high} and (select count(*) from (select 1 from "
+             "item_bands where key = ?{k} limit {cap})) <= {hot} limit {cap})")
+_BANDS_SQL = " union all ".join(
+    _BAND_SQL.format(k=3 * band + 1, low=3 * band + 2, high=3 * band + 3, cap=HOT_KEY + 1, hot=HOT_KEY)
+    for band in range(BANDS))
 
 
 @dataclass
@@ -45,8 +68,7 @@ def update_relays(db, rebuild: bool = False) -> RelayStats:
         if rebuild or version != RELAYS_VERSION:
             stats.rebuilt = True
             db.execute("delete from meta where key = 'relays_version'")
-            db.execute("delete from item_bands")
-            db.execute("delete from item_signatures")
+            _reset_index(db)
             db.execute("update items set cluster_id = null where cluster_id is not null")
         run = _Run(db)
         run.forget_inactive()
@@ -58,7 +80,7 @@ def update_relays(db, rebuild: bool = False) -> RelayStats:
     for start in range(0, len(changed), COMMIT_EVERY):
         with db.conn:
             for first in range(start, min(start + COMMIT_EVERY, len(changed)), BATCH):
-                _store_signatures(db, changed[first:min(first + BATCH, start + COMMIT_EVERY)])
+                run.remember_texts(_store_signatures(db, changed[first:min(first + BATCH, start + COMMIT_EVERY)]))
     stats.read = len(changed)
     for start in range(0, len(changed), COMMIT_EVERY):
         with db.conn:
@@ -71,6 +93,27 @@ def update_relays(db, rebuild: bool = False) -> RelayStats:
             "where cluster_id is not null").fetchone()
         db["meta"].upsert({"key": "relays_version", "value": RELAYS_VERSION}, pk="key")
     return stats
+
+
+def _reset_index(db) -> None:
+    """Empty the signatures and keys; `item_bands` is made again when its primary key is not
+    the declared one (a database from before version 3 keyed bands without their day)."""
+    db.execute("delete from item_signatures")
+    if tuple(db["item_bands"].pks) != TABLES["item_bands"].pk:
+        db.execute("drop table item_bands")
+        ensure_schema(db)
+    else:
+        db.execute("delete from item_bands")
+
+
+def _day(published_at: str | None, first_seen_at: str | None) -> int:
+    """The ordinal of an item's publication day (its first sighting when it has no date)."""
+    for value in (published_at, first_seen_at):
+        try:
+            return date.fromisoformat((value or "")[:10]).toordinal()
+        except ValueError:
+            continue
+    return date.today().toordinal()
 
 
 # -- signatures ----------------------------------------------------------------------
@@ -90,29 +133,33 @@ def _text(row: dict, documents: dict[str, str]) -> str:
     return row["body_text"] or documents.get(row["id"]) or row["summary"] or ""
 
 
-def _store_signatures(db, ids: list[str]) -> None:
+def _store_signatures(db, ids: list[str]) -> dict:
+    """Compute and store the signatures and band keys of `ids`; their shingle hashes back."""
     marks = ",".join("?" * len(ids))
-    rows = list(db.query(f"select id, kind, title, summary, body_text, content_hash from items "
-                         f"where id in ({marks})", ids))
+    rows = list(db.query(f"select id, kind, title, summary, body_text, content_hash, published_at, "
+                         f"first_seen_at from items where id in ({marks})", ids))
     documents = _document_texts(db, [r["id"] for r in rows if r["kind"] == "document"
                                      and not r["body_text"]] or [""])
     starts = {item_id: start for item_id, start in db.execute(
         f"select item_id, min(starts_at_utc) from events where item_id in ({marks}) group by item_id",
         ids)}
     now = utc_now()
-    signatures, bands = [], []
+    signatures, bands, texts = [], [], {}
     for row in rows:
-        sig = signature(shingles(row["title"], _text(row, documents)))
+        texts[row["id"]] = hashes = shingles(row["title"], _text(row, documents))
+        sig = signature(hashes)
         key = event_key(row["title"], starts.get(row["id"])) if row["kind"] == "event" else None
         signatures.append((row["id"], row["content_hash"], sig.size if sig else 0,
                            sig.to_blob() if sig else None, key, now))
         if sig is not None:
-            bands.extend((band, row["id"]) for band in band_keys(sig))
+            day = _day(row["published_at"], row["first_seen_at"])
+            bands.extend((band, day, row["id"]) for band in band_keys(sig))
     conn = db.conn
     conn.execute(f"delete from item_bands where item_id in ({marks})", ids)
     conn.executemany("insert or replace into item_signatures (item_id, content_hash, size, minhash, "
                      "event_key, computed_at) values (?, ?, ?, ?, ?, ?)", signatures)
-    conn.executemany("insert or ignore into item_bands (key, item_id) values (?, ?)", bands)
+    conn.executemany("insert or ignore into item_bands (key, day, item_id) values (?, ?, ?)", bands)
+    return texts
 
 
 # -- grouping --------------------------------------------------------------------------
@@ -138,12 +185,13 @@ class _Run:
             self.group_of[ident] = group
             self.members.setdefault(group, set()).add(ident)
         self.touched: set[str] = set()
-        self.key_sizes: dict[int, int] = {}  # band key → items sharing it (this run)
         # OrderedDicts, not dicts: evicting the oldest entry of a plain dict with
         # `next(iter(d))` walks every slot already freed, so a full cache made each eviction
         # cost the number of evictions so far (the rebuild went quadratic past 50,000 items).
+        # Items come in publication order and candidates from the same season: the recent
+        # ones are the ones asked for again.
         self.items: OrderedDict[str, RelayItem] = OrderedDict()
-        self.texts: OrderedDict[str, set] = OrderedDict()
+        self.texts: OrderedDict[str, object] = OrderedDict()
 
     # -- reading ---------------------------------------------------------------
     def load(self, ids) -> dict[str, RelayItem]:
@@ -151,20 +199,20 @@ class _Run:
         for start in range(0, len(wanted), BATCH):
             chunk = wanted[start:start + BATCH]
             for r in self.db.query(_ITEM_SQL.format(",".join("?" * len(chunk))), chunk):
-                day = (r["published_at"] or r["first_seen_at"] or "")[:10]
-                try:
-                    ordinal = date.fromisoformat(day).toordinal()
-                except ValueError:
-                    ordinal = None
                 self._remember(self.items, r["id"], RelayItem(
                     r["id"], r["centre_id"],
                     signature=Signature.from_blob(r["minhash"]) if r["minhash"] else None,
                     event=r["event_key"], sha256=r["sha"] if r["kind"] == "document" else None,
-                    day=ordinal))
+                    day=_day(r["published_at"], r["first_seen_at"])))
         return {i: self.items[i] for i in ids if i in self.items}
 
-    def shingles_of(self, item: RelayItem) -> set:
-        """Exact shingles of an item, read once per run."""
+    def remember_texts(self, texts: dict) -> None:
+        """Shingles just computed for the signatures: the exact checks need them next."""
+        for ident, hashes in texts.items():
+            self._remember(self.texts, ident, hashes)
+
+    def shingles_of(self, item: RelayItem):
+        """Exact shingle hashes of an item, read once per run while it stays recent."""
         found = self.texts.get(item.id)
         if found is None:
             row = next(self.db.query("select id, kind, title, summary, body_text from items "
@@ -173,40 +221,40 @@ class _Run:
                 and not row["body_text"] else {}
             found = shingles(row["title"], _text(row, documents))
             self._remember(self.texts, item.id, found)
+        else:
+            self.texts.move_to_end(item.id)
         return found
 
     def _remember(self, cache: OrderedDict, key, value) -> None:
-        if len(cache) >= self.keep:
+        if key in cache:
+            cache.move_to_end(key)
+        elif len(cache) >= self.keep:
             cache.popitem(last=False)
         cache[key] = value
 
-    def _cold(self, keys: list[int]) -> list[int]:
-        """The keys shared by at most HOT_KEY items (each key counted once per run)."""
-        unknown = [k for k in keys if k not in self.key_sizes]
-        if unknown:
-            for key, size in self.db.execute(
-                    f"select key, count(*) from item_bands where key in ({','.join('?' * len(unknown))}) "
-                    "group by key", unknown):
-                self.key_sizes[key] = size
-        return [k for k in keys if self.key_sizes.get(k, 0) <= HOT_KEY]
-
-    def candidates(self, ident: str) -> set[str]:
-        """Items that may publish the same thing: shared LSH keys, event key or file."""
-        keys = self._cold([r[0] for r in self.db.execute(
-            "select key from item_bands where item_id = ?", [ident])])
+    def candidates(self, item: RelayItem) -> set[str]:
+        """Items that may publish the same thing: LSH keys shared within the date window
+        (keys hot in that window left out), the same event key or the same file."""
         found: set[str] = set()
-        if keys:
-            found = {r[0] for r in self.db.execute(
-                f"select item_id, count(*) as shared from item_bands where key in "
-                f"({','.join('?' * len(keys))}) and item_id != ? group by item_id "
-                f"order by shared desc, item_id limit {MAX_CANDIDATES}", [*keys, ident])}
+        keys = [r[0] for r in self.db.execute(
+            "select key from item_bands where item_id = ?", [item.id])]
+        if len(keys) == BANDS:
+            low, high = item.day - MAX_DAYS_APART, item.day + MAX_DAYS_APART
+            per_key: dict[int, list[str]] = {}
+            for key, other in self.db.execute(
+                    _BANDS_SQL, [value for key in keys for value in (key, low, high)]):
+                per_key.setdefault(key, []).append(other)
+            shared = Counter(other for members in per_key.values() if len(members) <= HOT_KEY
+                             for other in members if other != item.id)  # hot in the season too
+            ranked = sorted(shared.items(), key=lambda pair: (-pair[1], pair[0]))
+            found = {other for other, _ in ranked[:MAX_CANDIDATES]}
         others = self.db.execute(
             "select s2.item_id from item_signatures s1 join item_signatures s2 "
             "on s2.event_key = s1.event_key where s1.item_id = ? and s1.event_key is not null "
             "and s2.item_id != ? "
             "union select d2.item_id from documents d1 join documents d2 on d2.sha256 = d1.sha256 "
             "where d1.item_id = ? and d2.item_id != ? and d1.sha256 is not null",
-            [ident] * 4)
+            [item.id] * 4)
         return found | {r[0] for r in others}
 
     # -- placing -----------------------------------------------------------------
@@ -245,14 +293,17 @@ class _Run:
         """Place one (new or changed) item: into the group it fits best, else a new pair."""
         self.leave(ident)
         self.items.pop(ident, None)
-        self.texts.pop(ident, None)
-        candidate_ids = sorted(self.candidates(ident))
-        if not candidate_ids:
-            return
-        items = self.load([ident, *candidate_ids])
-        item = items.get(ident)
+        item = self.load([ident]).get(ident)
         if item is None:
             return
+        found = self.candidates(item)
+        if not found:
+            return
+        items = self.load(sorted(found))
+        # What `related` would refuse without a text is set aside at once (signature estimates
+        # of every candidate together): a group one of them belongs to cannot take the item.
+        keep = plausible(item, list(items.values()))
+        candidate_ids = [c for c in sorted(found) if c in keep]
         best, best_score = None, -1.0
         seen_groups = set()
         for other in candidate_ids:
@@ -268,7 +319,7 @@ class _Run:
         if best is not None:
             self.join(ident, best)
             return
-        loose = [items[c] for c in candidate_ids if c in items and c not in self.group_of
+        loose = [items[c] for c in candidate_ids if c not in self.group_of
                  and can_join(item, [items[c]], self.shingles_of)]
         if loose:
             partner = max(loose, key=lambda c: _closeness(item, [c]))

@@ -317,12 +317,16 @@ TABLES: dict[str, Table] = {
         indexes=(("event_key",),),
     ),
     "item_bands": Table(
-        "Clés LSH des signatures : deux éléments qui partagent une clé sont comparés.",
+        "Clés LSH des signatures : deux éléments qui partagent une clé et dont les dates de "
+        "publication sont à moins de six mois d'écart sont comparés.",
         {
             "key": _c(int, "Clé de bande (entier signé de 64 bits).", True),
+            "day": _c(int, "Jour de publication de l'élément (numéro ordinal du calendrier "
+                           "grégorien, 1 = 1er janvier de l'an 1) : les candidats se cherchent "
+                           "dans une fenêtre de dates.", True),
             "item_id": _c(str, "Élément (→ items.id).", True),
         },
-        pk=("key", "item_id"),
+        pk=("key", "day", "item_id"),
         foreign_keys=(("item_id", "items", "id"),),
         indexes=(("item_id",),),
     ),

@@ -4,6 +4,7 @@ one subject, the same event in two centres' calendars; no chaining; incremental 
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 import pytest
 import sqlite_utils
@@ -144,3 +145,39 @@ def test_signature_estimates_follow_the_exact_figures():
     assert abs(est_j - jaccard) <= 0.2
     assert Signature.from_blob(sa.to_blob()).size == sa.size
     assert signature(shingles("Trop court", "trois mots")) is None
+
+
+def test_signatures_are_datasketch_minhashes():
+    """The MinHash arithmetic done here (without importing datasketch and scipy in every
+    harvest) gives datasketch's own values, and so the signatures already stored."""
+    from datasketch import MinHash
+
+    from normalize.relays import NUM_PERM
+
+    for text in (ORIGINAL, SAME_SUBJECT, ORIGINAL[:250]):
+        hashes = shingles("Contrat de ville", text)
+        reference = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int)
+        reference.update_batch(hashes.tolist())
+        assert signature(hashes).values.tolist() == reference.hashvalues.tolist()
+
+
+def test_relays_more_than_six_months_apart_are_not_candidates(db):
+    add(db, "a1", "irev", "Engagements Quartiers 2030", ORIGINAL, published="2025-01-10")
+    add(db, "b1", "oriv", "Engagements Quartiers 2030", ORIGINAL, published="2025-09-10")
+    add(db, "c1", "reseau", "Engagements Quartiers 2030", ORIGINAL, published="2025-03-01")
+    update_relays(db)
+    assert groups(db) == [{"a1", "c1"}]  # b1 comes more than six months after both
+    days = {row["item_id"]: row["day"] for row in db.query("select distinct item_id, day from item_bands")}
+    assert days["a1"] == date(2025, 1, 10).toordinal()
+
+
+def test_a_database_indexed_by_version_2_is_rebuilt_with_dated_keys(db):
+    db["item_bands"].drop()
+    db["item_bands"].create({"key": int, "item_id": str}, pk=("key", "item_id"))
+    db["meta"].insert({"key": "relays_version", "value": "2"})
+    add(db, "a1", "irev", "Engagements Quartiers 2030", ORIGINAL)
+    add(db, "b1", "oriv", "Engagements Quartiers 2030 (relais)", ORIGINAL)
+    ensure_schema(db)  # what opening the database does: the new column, the old primary key
+    assert update_relays(db).rebuilt
+    assert db["item_bands"].pks == ["key", "day", "item_id"]
+    assert groups(db) == [{"a1", "b1"}]
