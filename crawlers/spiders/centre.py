@@ -404,26 +404,33 @@ class CentreSpider(Spider):
                         feed_entry=request.meta["feed_entry"])
 
     def on_idle(self):
-        """Before closing: documents found only on listings, then known items not met."""
-        if self._idle_rounds >= 2:
-            return
-        self._idle_rounds += 1
+        """Before closing: documents found only on listings, then known items not met.
+
+        A round that has nothing to ask for goes straight on to the next: raising
+        DontCloseSpider with nothing scheduled would leave the crawl idle until Scrapy's
+        next heartbeat (5 s), holding its place among the centres crawled at once."""
+        while self._idle_rounds < 2:
+            self._idle_rounds += 1
+            requests = self._idle_requests(self._idle_rounds)
+            if requests:
+                for req in requests:
+                    self.crawler.engine.crawl(req)  # schedules the engine's next call
+                raise DontCloseSpider
+
+    def _idle_requests(self, round_: int) -> list[Request]:
         requests = []
-        if self._idle_rounds == 1:
+        if round_ == 1:
             for url, link in sorted(self.orphan_documents.items()):
                 if url not in self.claimed_documents:
                     req = self._request(link)
                     if req is not None:
                         requests.append(req)
-        if self._idle_rounds == 2 and self.mode == "full":
+        if round_ == 2 and self.mode == "full":
             for url in self.state.unseen_item_urls():
                 req = self._request(Link(url, "revisit"))
                 if req is not None:
                     requests.append(req)
-        for req in requests:
-            self.crawler.engine.crawl(req)
-        if requests or self._idle_rounds == 1:
-            raise DontCloseSpider
+        return requests
 
 
 def same_moment(announced: str | None, stored: str | None, timezone: str) -> bool:
