@@ -12,6 +12,8 @@ ROBOTSTXT_OBEY = True
 ROBOTSTXT_PARSER = "crawlers.robots.CappedRobotParser"  # its first 500 KB, as Google reads it
 CONCURRENT_REQUESTS = 32  # across centres; each centre gets one request at a time
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
+# Scrapy's own downloader holds to it only while a delay paces the requests (crawlers/downloader.py).
+DOWNLOADER = "crawlers.downloader.OneAtATimeDownloader"
 # One second between two requests to the same site. CRPV_DOWNLOAD_DELAY lowers it for
 # the loopback demo mirror and the tests, which are our own servers.
 DOWNLOAD_DELAY = float(os.getenv("CRPV_DOWNLOAD_DELAY", "1.0"))
