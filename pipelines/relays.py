@@ -24,7 +24,7 @@ from datetime import date
 from crawlers.state import utc_now
 from normalize.relays import (BANDS, MAX_DAYS_APART, RelayItem, Signature, band_keys, can_join,
                               estimate, event_key, plausible, shingles, signature)
-from pipelines.schema import TABLES, ensure_schema
+from pipelines.schema import create_table, ensure_indexes
 
 # 1 was SimHash with union-find (it chained unrelated items); 2 MinHash keys without dates
 RELAYS_VERSION = "3"
@@ -38,9 +38,15 @@ HOT_KEY = 200
 # The most promising candidates (most band keys shared, i.e. the highest Jaccard) are enough:
 # a relay shares far more keys with its original than any same-subject story does.
 MAX_CANDIDATES = 40
+# SQLite's page cache during a run (KiB, negative as the pragma wants): the keys and
+# signatures of a season are read again and again. The connection's own is put back after.
+CACHE_SIZE = -64 * 1024
+# Shingle hashes of recent items kept for the exact checks, in bytes: a text recomputed
+# costs its folding again (a budget in bytes, not items: a PDF's text is a hundred notices).
+TEXTS_BUDGET = 64 * 1024 * 1024
 
 # One statement for an item's BANDS keys: the items of each key that is not hot, within the
-# date window. Both counts stop at HOT_KEY + 1 rows of the primary key (`key, day, item_id`),
+# date window. Both counts stop at HOT_KEY + 1 rows of the index on (`key, day, item_id`),
 # so an item costs at most a few thousand index rows, whatever the size of the archive.
 _BAND_SQL = ("select * from (select key, item_id from item_bands where key = ?{k} "
              "and day between ?{low} and ?{high} and (select count(*) from (select 1 from "
@@ -64,46 +70,51 @@ def update_relays(db, rebuild: bool = False) -> RelayStats:
     method's version is written last, so an interrupted rebuild starts again next time."""
     stats = RelayStats()
     version = next(db.query("select value from meta where key = 'relays_version'"), {}).get("value")
-    with db.conn:
-        if rebuild or version != RELAYS_VERSION:
-            stats.rebuilt = True
-            db.execute("delete from meta where key = 'relays_version'")
-            _reset_index(db)
-            db.execute("update items set cluster_id = null where cluster_id is not null")
-        run = _Run(db)
-        run.forget_inactive()
-        run.save()
-    changed = [r[0] for r in db.execute(
-        "select i.id from items i left join item_signatures s on s.item_id = i.id "
-        "where i.status = 'active' and (s.item_id is null or s.content_hash is not i.content_hash) "
-        "order by coalesce(i.published_at, i.first_seen_at), i.id")]
-    for start in range(0, len(changed), COMMIT_EVERY):
+    cache_size = db.execute("pragma cache_size").fetchone()[0]
+    db.execute(f"pragma cache_size = {CACHE_SIZE}")
+    try:
         with db.conn:
-            for first in range(start, min(start + COMMIT_EVERY, len(changed)), BATCH):
-                run.remember_texts(_store_signatures(db, changed[first:min(first + BATCH, start + COMMIT_EVERY)]))
-    stats.read = len(changed)
-    for start in range(0, len(changed), COMMIT_EVERY):
-        with db.conn:
-            for ident in changed[start:start + COMMIT_EVERY]:
-                run.regroup(ident)
+            if rebuild or version != RELAYS_VERSION:
+                stats.rebuilt = True
+                db.execute("delete from meta where key = 'relays_version'")
+                _reset_index(db)
+                db.execute("update items set cluster_id = null where cluster_id is not null")
+            run = _Run(db)
+            run.forget_inactive()
             run.save()
-    with db.conn:
-        stats.groups, stats.grouped = db.execute(
-            "select count(distinct cluster_id), count(cluster_id) from items "
-            "where cluster_id is not null").fetchone()
-        db["meta"].upsert({"key": "relays_version", "value": RELAYS_VERSION}, pk="key")
+        changed = [r[0] for r in db.execute(
+            "select i.id from items i left join item_signatures s on s.item_id = i.id "
+            "where i.status = 'active' and (s.item_id is null or s.content_hash is not i.content_hash) "
+            "order by coalesce(i.published_at, i.first_seen_at), i.id")]
+        for start in range(0, len(changed), COMMIT_EVERY):
+            with db.conn:
+                for first in range(start, min(start + COMMIT_EVERY, len(changed)), BATCH):
+                    batch = changed[first:min(first + BATCH, start + COMMIT_EVERY)]
+                    run.remember_texts(_store_signatures(db, batch, fresh=stats.rebuilt))
+        stats.read = len(changed)
+        with db.conn:
+            ensure_indexes(db, "item_bands")  # after a rebuild: built once, from every key
+        for start in range(0, len(changed), COMMIT_EVERY):
+            with db.conn:
+                for ident in changed[start:start + COMMIT_EVERY]:
+                    run.regroup(ident)
+                run.save()
+        with db.conn:
+            stats.groups, stats.grouped = db.execute(
+                "select count(distinct cluster_id), count(cluster_id) from items "
+                "where cluster_id is not null").fetchone()
+            db["meta"].upsert({"key": "relays_version", "value": RELAYS_VERSION}, pk="key")
+    finally:
+        db.execute(f"pragma cache_size = {cache_size}")
     return stats
 
 
 def _reset_index(db) -> None:
-    """Empty the signatures and keys; `item_bands` is made again when its primary key is not
-    the declared one (a database from before version 3 keyed bands without their day)."""
+    """Empty the signatures; make `item_bands` again, bare: its indexes are built once every
+    key is in (see pipelines/schema.py)."""
     db.execute("delete from item_signatures")
-    if tuple(db["item_bands"].pks) != TABLES["item_bands"].pk:
-        db.execute("drop table item_bands")
-        ensure_schema(db)
-    else:
-        db.execute("delete from item_bands")
+    db.execute("drop table if exists item_bands")
+    create_table(db, "item_bands")
 
 
 def _day(published_at: str | None, first_seen_at: str | None) -> int:
@@ -133,8 +144,9 @@ def _text(row: dict, documents: dict[str, str]) -> str:
     return row["body_text"] or documents.get(row["id"]) or row["summary"] or ""
 
 
-def _store_signatures(db, ids: list[str]) -> dict:
-    """Compute and store the signatures and band keys of `ids`; their shingle hashes back."""
+def _store_signatures(db, ids: list[str], fresh: bool = False) -> dict:
+    """Compute and store the signatures and band keys of `ids`; their shingle hashes back.
+    `fresh`: the index was just emptied (no old keys to delete, and no index to find them)."""
     marks = ",".join("?" * len(ids))
     rows = list(db.query(f"select id, kind, title, summary, body_text, content_hash, published_at, "
                          f"first_seen_at from items where id in ({marks})", ids))
@@ -153,9 +165,10 @@ def _store_signatures(db, ids: list[str]) -> dict:
                            sig.to_blob() if sig else None, key, now))
         if sig is not None:
             day = _day(row["published_at"], row["first_seen_at"])
-            bands.extend((band, day, row["id"]) for band in band_keys(sig))
+            bands.extend((band, day, row["id"]) for band in set(band_keys(sig)))
     conn = db.conn
-    conn.execute(f"delete from item_bands where item_id in ({marks})", ids)
+    if not fresh:
+        conn.execute(f"delete from item_bands where item_id in ({marks})", ids)
     conn.executemany("insert or replace into item_signatures (item_id, content_hash, size, minhash, "
                      "event_key, computed_at) values (?, ?, ?, ?, ?, ?)", signatures)
     conn.executemany("insert or ignore into item_bands (key, day, item_id) values (?, ?, ?)", bands)
@@ -173,43 +186,73 @@ _ITEM_SQL = (
     "and i.id in ({})")
 
 
+class _Recent:
+    """The values used last, within a budget: a number of entries, or of bytes when a weight
+    is given. An OrderedDict, not a dict: evicting the oldest entry of a plain dict with
+    `next(iter(d))` walks every slot already freed, so each eviction cost the number of
+    evictions so far (the rebuild went quadratic past 50,000 items)."""
+
+    def __init__(self, budget: int, weigh=lambda value: 1):
+        self.budget, self.weigh, self.used = budget, weigh, 0
+        self.values: OrderedDict = OrderedDict()
+
+    def __contains__(self, key) -> bool:
+        return key in self.values
+
+    def get(self, key):
+        found = self.values.get(key)
+        if found is not None:
+            self.values.move_to_end(key)
+        return found
+
+    def put(self, key, value) -> None:
+        self.pop(key)
+        self.values[key] = value
+        self.used += self.weigh(value)
+        while self.used > self.budget and len(self.values) > 1:
+            self.used -= self.weigh(self.values.popitem(last=False)[1])
+
+    def pop(self, key) -> None:
+        if key in self.values:
+            self.used -= self.weigh(self.values.pop(key))
+
+
 class _Run:
     """The groups and the items met during one run, kept in memory; the groups that changed
     are written back at the end."""
 
-    def __init__(self, db, keep: int = 50_000):
-        self.db, self.keep = db, keep
+    def __init__(self, db):
+        self.db = db
         self.group_of: dict[str, str] = {}
         self.members: dict[str, set[str]] = {}
         for ident, group in db.execute("select id, cluster_id from items where cluster_id is not null"):
             self.group_of[ident] = group
             self.members.setdefault(group, set()).add(ident)
         self.touched: set[str] = set()
-        # OrderedDicts, not dicts: evicting the oldest entry of a plain dict with
-        # `next(iter(d))` walks every slot already freed, so a full cache made each eviction
-        # cost the number of evictions so far (the rebuild went quadratic past 50,000 items).
-        # Items come in publication order and candidates from the same season: the recent
-        # ones are the ones asked for again.
-        self.items: OrderedDict[str, RelayItem] = OrderedDict()
-        self.texts: OrderedDict[str, object] = OrderedDict()
+        # Items are placed in publication order and their candidates come from the same
+        # season: the items and texts used last are the ones asked for again.
+        self.items = _Recent(50_000)
+        self.texts = _Recent(TEXTS_BUDGET, weigh=lambda hashes: hashes.nbytes + 112)
 
     # -- reading ---------------------------------------------------------------
     def load(self, ids) -> dict[str, RelayItem]:
-        wanted = [i for i in ids if i not in self.items]
+        found = {i: item for i in ids if (item := self.items.get(i)) is not None}
+        wanted = [i for i in ids if i not in found]
         for start in range(0, len(wanted), BATCH):
             chunk = wanted[start:start + BATCH]
             for r in self.db.query(_ITEM_SQL.format(",".join("?" * len(chunk))), chunk):
-                self._remember(self.items, r["id"], RelayItem(
+                found[r["id"]] = item = RelayItem(
                     r["id"], r["centre_id"],
                     signature=Signature.from_blob(r["minhash"]) if r["minhash"] else None,
                     event=r["event_key"], sha256=r["sha"] if r["kind"] == "document" else None,
-                    day=_day(r["published_at"], r["first_seen_at"])))
-        return {i: self.items[i] for i in ids if i in self.items}
+                    day=_day(r["published_at"], r["first_seen_at"]))
+                self.items.put(r["id"], item)
+        return {i: found[i] for i in ids if i in found}
 
     def remember_texts(self, texts: dict) -> None:
         """Shingles just computed for the signatures: the exact checks need them next."""
         for ident, hashes in texts.items():
-            self._remember(self.texts, ident, hashes)
+            self.texts.put(ident, hashes)
 
     def shingles_of(self, item: RelayItem):
         """Exact shingle hashes of an item, read once per run while it stays recent."""
@@ -220,17 +263,8 @@ class _Run:
             documents = _document_texts(self.db, [item.id]) if row["kind"] == "document" \
                 and not row["body_text"] else {}
             found = shingles(row["title"], _text(row, documents))
-            self._remember(self.texts, item.id, found)
-        else:
-            self.texts.move_to_end(item.id)
+            self.texts.put(item.id, found)
         return found
-
-    def _remember(self, cache: OrderedDict, key, value) -> None:
-        if key in cache:
-            cache.move_to_end(key)
-        elif len(cache) >= self.keep:
-            cache.popitem(last=False)
-        cache[key] = value
 
     def candidates(self, item: RelayItem) -> set[str]:
         """Items that may publish the same thing: LSH keys shared within the date window
@@ -292,7 +326,7 @@ class _Run:
     def regroup(self, ident: str) -> None:
         """Place one (new or changed) item: into the group it fits best, else a new pair."""
         self.leave(ident)
-        self.items.pop(ident, None)
+        self.items.pop(ident)
         item = self.load([ident]).get(ident)
         if item is None:
             return

@@ -30,7 +30,7 @@ class Column:
 class Table:
     description: str
     columns: dict[str, Column]
-    pk: str | tuple[str, ...]
+    pk: str | tuple[str, ...] | None  # None: a rowid table
     foreign_keys: tuple[tuple[str, str, str], ...] = ()
     indexes: tuple[tuple[str, ...], ...] = ()
     unique_indexes: tuple[tuple[str, ...], ...] = ()
@@ -326,9 +326,13 @@ TABLES: dict[str, Table] = {
                            "dans une fenêtre de dates.", True),
             "item_id": _c(str, "Élément (→ items.id).", True),
         },
-        pk=("key", "day", "item_id"),
+        # No primary key but a unique index: a rebuild appends the keys of every item to a
+        # bare table and builds its indexes once, from sorted rows, instead of millions of
+        # insertions at random places of two B-trees (each dirtying a page of its own).
+        pk=None,
         foreign_keys=(("item_id", "items", "id"),),
         indexes=(("item_id",),),
+        unique_indexes=(("key", "day", "item_id"),),
     ),
     "site_templates": Table(
         "Gabarit de chaque site appris de ses propres pages : les blocs de texte qu'elles "
@@ -435,28 +439,40 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         spec = TABLES[name]
         table = db[name]
         if name not in existing:
-            table.create(
-                {col: c.type for col, c in spec.columns.items()},
-                pk=spec.pk,
-                not_null={col for col, c in spec.columns.items() if c.not_null},
-                foreign_keys=list(spec.foreign_keys),
-            )
+            create_table(db, name)
         else:
             # Columns added to the declaration later arrive here, never by alter=True on insert.
             have = set(table.columns_dict)
             for col, c in spec.columns.items():
                 if col not in have:
                     table.add_column(col, c.type)
-        indexed = {tuple(ix.columns) for ix in table.indexes}
-        for columns in spec.indexes:
-            if columns not in indexed:
-                table.create_index(columns, if_not_exists=True)
-        for columns in spec.unique_indexes:
-            if columns not in indexed:
-                table.create_index(columns, unique=True, if_not_exists=True)
+        ensure_indexes(db, name)
         if spec.fts and f"{name}_fts" not in existing:
             table.enable_fts(list(spec.fts), create_triggers=True, tokenize=FTS_TOKENIZE)
     db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+
+
+def create_table(db: sqlite_utils.Database, name: str) -> None:
+    """Create one declared table, without its indexes (`ensure_indexes` adds them)."""
+    spec = TABLES[name]
+    db[name].create(
+        {col: c.type for col, c in spec.columns.items()},
+        pk=spec.pk,
+        not_null={col for col, c in spec.columns.items() if c.not_null},
+        foreign_keys=list(spec.foreign_keys),
+    )
+
+
+def ensure_indexes(db: sqlite_utils.Database, name: str) -> None:
+    """Create the declared indexes of one table that are missing."""
+    spec, table = TABLES[name], db[name]
+    indexed = {tuple(ix.columns) for ix in table.indexes}
+    for columns in spec.indexes:
+        if columns not in indexed:
+            table.create_index(columns, if_not_exists=True)
+    for columns in spec.unique_indexes:
+        if columns not in indexed:
+            table.create_index(columns, unique=True, if_not_exists=True)
 
 
 def open_database(path) -> sqlite_utils.Database:

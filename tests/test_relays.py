@@ -179,5 +179,7 @@ def test_a_database_indexed_by_version_2_is_rebuilt_with_dated_keys(db):
     add(db, "b1", "oriv", "Engagements Quartiers 2030 (relais)", ORIGINAL)
     ensure_schema(db)  # what opening the database does: the new column, the old primary key
     assert update_relays(db).rebuilt
-    assert db["item_bands"].pks == ["key", "day", "item_id"]
+    assert db["item_bands"].pks == ["rowid"]
+    assert {(tuple(ix.columns), ix.unique) for ix in db["item_bands"].indexes} == {
+        (("key", "day", "item_id"), 1), (("item_id",), 0)}
     assert groups(db) == [{"a1", "b1"}]
