@@ -338,28 +338,28 @@ class _Run:
         # of every candidate together): a group one of them belongs to cannot take the item.
         keep = plausible(item, list(items.values()))
         candidate_ids = [c for c in sorted(found) if c in keep]
-        best, best_score = None, -1.0
-        seen_groups = set()
+        # The closest group that takes the item, else the closest loose candidate that does:
+        # taken in order of closeness (estimated), the first to pass the exact check on the
+        # texts is the best, and the others' texts are never read.
+        groups, seen_groups = [], set()
         for other in candidate_ids:
             group = self.group_of.get(other)
-            if group is None or group in seen_groups:
-                continue
-            seen_groups.add(group)
-            members = list(self.load(sorted(self.members[group])).values())
+            if group is not None and group not in seen_groups:
+                seen_groups.add(group)
+                members = list(self.load(sorted(self.members[group])).values())
+                groups.append((-_closeness(item, members), len(groups), group, members))
+        for _, _, group, members in sorted(groups):
             if can_join(item, members, self.shingles_of):
-                score = _closeness(item, members)
-                if score > best_score:
-                    best, best_score = group, score
-        if best is not None:
-            self.join(ident, best)
-            return
-        loose = [items[c] for c in candidate_ids if c not in self.group_of
-                 and can_join(item, [items[c]], self.shingles_of)]
-        if loose:
-            partner = max(loose, key=lambda c: _closeness(item, [c]))
-            group = f"relay:{min(ident, partner.id)}"
-            self.join(ident, group)
-            self.join(partner.id, group)
+                self.join(ident, group)
+                return
+        loose = sorted((items[c] for c in candidate_ids if c not in self.group_of),
+                       key=lambda c: -_closeness(item, [c]))
+        for partner in loose:
+            if can_join(item, [partner], self.shingles_of):
+                group = f"relay:{min(ident, partner.id)}"
+                self.join(ident, group)
+                self.join(partner.id, group)
+                return
 
     def save(self) -> None:
         """Write the groups of the items placed since the last save."""
