@@ -218,3 +218,31 @@ def test_publication_counts_match_the_harvest(published, source_db):
                              "group by 1")) == pairs
     side.close()
     src.close()
+
+
+def test_statistics_are_exact_where_the_portal_filters(tmp_path):
+    """Sampled statistics (`analysis_limit`) said each of the two values of items.status
+    matched 1,000 rows, and SQLite sorted all the active items of a filtered table page."""
+    from portail.publish import _analyze_harvest
+
+    conn = sqlite3.connect(tmp_path / "stats.db", isolation_level=None)
+    conn.execute("create table items (id text primary key, status text, published_at text)")
+    conn.execute("create index idx_items_status on items (status)")
+    conn.execute("create index idx_items_published_at on items (published_at)")
+    conn.executemany("insert into items values (?, ?, ?)",
+                     [(f"i{n}", "gone" if n % 50 == 0 else "active", f"2026-{n % 12 + 1:02d}-01")
+                      for n in range(6000)])
+    _analyze_harvest(conn)
+    stat = conn.execute("select stat from sqlite_stat1 where idx = 'idx_items_status'").fetchone()[0]
+    assert stat == "6000 3000"  # 6,000 rows, 2 values
+    plan = conn.execute("explain query plan select id from items where status = 'active' "
+                        "order by published_at desc limit 20").fetchall()
+    assert "idx_items_published_at" in plan[0][3]  # read newest first, not sorted
+
+
+def test_the_items_table_lists_the_newest_first_by_its_index(client):
+    """Without `_sort`, Datasette sorted by id: a filter then sorted every matching row."""
+    page = client.get("/portail/items.json?_size=5&kind=news").json()
+    assert "order by published_at desc" in page["query"]["sql"]
+    dates = [row[page["columns"].index("published_at")] for row in page["rows"]]
+    assert len(dates) == 5 and dates == sorted(dates, reverse=True)
