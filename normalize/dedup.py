@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 
+import numpy as np
+
 from normalize.folding import fold
 
 __all__ = [
@@ -92,6 +94,9 @@ def _hash64(feature: str) -> int:
     return int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest(), "big")
 
 
+_BIT_POSITIONS = np.arange(64, dtype=np.uint64)
+
+
 def fingerprint(title: str, text: str) -> str:
     """64-bit SimHash (16 hex digits) of the title and text; NULL_FINGERPRINT if too short."""
     title_tokens = _tokens(title)
@@ -103,19 +108,18 @@ def fingerprint(title: str, text: str) -> str:
         weights[token] = weights.get(token, 0) + 1
     for token in title_tokens:
         weights[token] = weights.get(token, 0) + TITLE_WEIGHT
-    totals = [0.0] * 64
-    for feature, count in weights.items():
-        value = _hash64(feature)
-        weight = count**TF_EXPONENT
-        for bit in range(64):
-            if value >> bit & 1:
-                totals[bit] += weight
-            else:
-                totals[bit] -= weight
-    result = 0
-    for bit, total in enumerate(totals):
-        if total > 0:
-            result |= 1 << bit
+    # Each feature adds its weight to the bits set in its hash and takes it from the others,
+    # all 64 bits of all features at once (a loop over the bits was 3 % of a harvest's CPU).
+    values = np.fromiter((_hash64(feature) for feature in weights), dtype=np.uint64,
+                         count=len(weights))
+    strengths = np.fromiter((count**TF_EXPONENT for count in weights.values()), dtype=float,
+                            count=len(weights))
+    bits = (values[:, None] >> _BIT_POSITIONS) & np.uint64(1)
+    # Added in order (a cumulative sum, not a product): weights that cancel out must leave
+    # the same 0.0 they left when the bits were summed one by one.
+    totals = np.cumsum(strengths[:, None] * (2.0 * bits - 1.0), axis=0)[-1]
+    result = int(np.bitwise_or.reduce(np.where(totals > 0, np.uint64(1) << _BIT_POSITIONS,
+                                               np.uint64(0))))
     if result == 0:  # astronomically rare; keep the null value meaning "not comparable"
         result = 1
     return f"{result:016x}"
