@@ -38,9 +38,6 @@ HOT_KEY = 200
 # The most promising candidates (most band keys shared, i.e. the highest Jaccard) are enough:
 # a relay shares far more keys with its original than any same-subject story does.
 MAX_CANDIDATES = 40
-# SQLite's page cache during a run (KiB, negative as the pragma wants): the keys and
-# signatures of a season are read again and again. The connection's own is put back after.
-CACHE_SIZE = -64 * 1024
 # Shingle hashes of recent items kept for the exact checks, in bytes: a text recomputed
 # costs its folding again (a budget in bytes, not items: a PDF's text is a hundred notices).
 TEXTS_BUDGET = 64 * 1024 * 1024
@@ -70,42 +67,37 @@ def update_relays(db, rebuild: bool = False) -> RelayStats:
     method's version is written last, so an interrupted rebuild starts again next time."""
     stats = RelayStats()
     version = next(db.query("select value from meta where key = 'relays_version'"), {}).get("value")
-    cache_size = db.execute("pragma cache_size").fetchone()[0]
-    db.execute(f"pragma cache_size = {CACHE_SIZE}")
-    try:
+    with db.conn:
+        if rebuild or version != RELAYS_VERSION:
+            stats.rebuilt = True
+            db.execute("delete from meta where key = 'relays_version'")
+            _reset_index(db)
+            db.execute("update items set cluster_id = null where cluster_id is not null")
+        run = _Run(db)
+        run.forget_inactive()
+        run.save()
+    changed = [r[0] for r in db.execute(
+        "select i.id from items i left join item_signatures s on s.item_id = i.id "
+        "where i.status = 'active' and (s.item_id is null or s.content_hash is not i.content_hash) "
+        "order by coalesce(i.published_at, i.first_seen_at), i.id")]
+    for start in range(0, len(changed), COMMIT_EVERY):
         with db.conn:
-            if rebuild or version != RELAYS_VERSION:
-                stats.rebuilt = True
-                db.execute("delete from meta where key = 'relays_version'")
-                _reset_index(db)
-                db.execute("update items set cluster_id = null where cluster_id is not null")
-            run = _Run(db)
-            run.forget_inactive()
+            for first in range(start, min(start + COMMIT_EVERY, len(changed)), BATCH):
+                batch = changed[first:min(first + BATCH, start + COMMIT_EVERY)]
+                run.remember_texts(_store_signatures(db, batch, fresh=stats.rebuilt))
+    stats.read = len(changed)
+    with db.conn:
+        ensure_indexes(db, "item_bands")  # after a rebuild: built once, from every key
+    for start in range(0, len(changed), COMMIT_EVERY):
+        with db.conn:
+            for ident in changed[start:start + COMMIT_EVERY]:
+                run.regroup(ident)
             run.save()
-        changed = [r[0] for r in db.execute(
-            "select i.id from items i left join item_signatures s on s.item_id = i.id "
-            "where i.status = 'active' and (s.item_id is null or s.content_hash is not i.content_hash) "
-            "order by coalesce(i.published_at, i.first_seen_at), i.id")]
-        for start in range(0, len(changed), COMMIT_EVERY):
-            with db.conn:
-                for first in range(start, min(start + COMMIT_EVERY, len(changed)), BATCH):
-                    batch = changed[first:min(first + BATCH, start + COMMIT_EVERY)]
-                    run.remember_texts(_store_signatures(db, batch, fresh=stats.rebuilt))
-        stats.read = len(changed)
-        with db.conn:
-            ensure_indexes(db, "item_bands")  # after a rebuild: built once, from every key
-        for start in range(0, len(changed), COMMIT_EVERY):
-            with db.conn:
-                for ident in changed[start:start + COMMIT_EVERY]:
-                    run.regroup(ident)
-                run.save()
-        with db.conn:
-            stats.groups, stats.grouped = db.execute(
-                "select count(distinct cluster_id), count(cluster_id) from items "
-                "where cluster_id is not null").fetchone()
-            db["meta"].upsert({"key": "relays_version", "value": RELAYS_VERSION}, pk="key")
-    finally:
-        db.execute(f"pragma cache_size = {cache_size}")
+    with db.conn:
+        stats.groups, stats.grouped = db.execute(
+            "select count(distinct cluster_id), count(cluster_id) from items "
+            "where cluster_id is not null").fetchone()
+        db["meta"].upsert({"key": "relays_version", "value": RELAYS_VERSION}, pk="key")
     return stats
 
 
