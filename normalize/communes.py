@@ -180,6 +180,17 @@ def _index() -> tuple[dict[tuple[str, ...], list[tuple[tuple[Commune, ...], bool
 
 
 @lru_cache(maxsize=1)
+def _name_lengths() -> dict[str, int]:
+    """First word of a name → the most words of a name starting with it: most words of a text
+    start no name, and are passed over with one lookup instead of one per length."""
+    index, _ = _index()
+    lengths: dict[str, int] = {}
+    for words in index:
+        lengths[words[0]] = max(lengths.get(words[0], 0), len(words))
+    return lengths
+
+
+@lru_cache(maxsize=1)
 def _bare_index() -> dict[tuple[str, ...], tuple[Commune, ...]]:
     """Names written without their article ("Blanc-Mesnil" for Le Blanc-Mesnil), when no
     commune bears the shorter name: read only beside their postcode or département code."""
@@ -290,7 +301,8 @@ def _departements_named(text: str) -> set[str]:
 
 def _scan(ctx: _Context) -> list[tuple[int, int, tuple[Commune, ...], bool, int, int]]:
     """Candidate names: (first token, last token, communes, via contraction, start, end)."""
-    index, longest = _index()
+    index, _ = _index()
+    lengths = _name_lengths()
     toks = ctx.tokens
     lows = [t.low for t in toks]
     accented = bool(re.search("[éèêàùç]", ctx.text))
@@ -298,7 +310,7 @@ def _scan(ctx: _Context) -> list[tuple[int, int, tuple[Commune, ...], bool, int,
     i = 0
     while i < len(toks):
         match = None
-        for n in range(min(longest, len(toks) - i), 0, -1):
+        for n in range(min(lengths.get(lows[i], 0), len(toks) - i), 0, -1):
             words = tuple(lows[i:i + n])
             options = index.get(words)
             if not options or not all(
