@@ -188,9 +188,6 @@ class _Recent:
         self.budget, self.weigh, self.used = budget, weigh, 0
         self.values: OrderedDict = OrderedDict()
 
-    def __contains__(self, key) -> bool:
-        return key in self.values
-
     def get(self, key):
         found = self.values.get(key)
         if found is not None:
@@ -260,7 +257,9 @@ class _Run:
 
     def candidates(self, item: RelayItem) -> set[str]:
         """Items that may publish the same thing: LSH keys shared within the date window
-        (keys hot in that window left out), the same event key or the same file."""
+        (keys shared by more than HOT_KEY items left out), the same event key or the same
+        file. An item has BANDS keys (fewer only if two of its bands hashed alike, once in
+        2⁶³: then its event and its file alone)."""
         found: set[str] = set()
         keys = [r[0] for r in self.db.execute(
             "select key from item_bands where item_id = ?", [item.id])]
