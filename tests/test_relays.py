@@ -183,3 +183,25 @@ def test_a_database_indexed_by_version_2_is_rebuilt_with_dated_keys(db):
     assert {(tuple(ix.columns), ix.unique) for ix in db["item_bands"].indexes} == {
         (("key", "day", "item_id"), 1), (("item_id",), 0)}
     assert groups(db) == [{"a1", "b1"}]
+
+
+def test_plausible_keeps_exactly_what_related_would_read_the_texts_of():
+    """`plausible` (all candidates at once) sets aside what `related` refuses before reading a
+    text, and nothing else: with texts that always match, both keep the same items."""
+    from normalize.relays import RelayItem, plausible, related
+
+    texts = [ORIGINAL, SAME_SUBJECT, ORIGINAL[:300], SAME_SUBJECT[:250], ORIGINAL[150:] + SAME_SUBJECT]
+    signatures = [signature(shingles("Contrat de ville", t)) for t in texts]
+    item = RelayItem("me", "irev", signature=signatures[0], day=740_000)
+    others = [RelayItem(f"o{n}", centre, signature=sig, day=740_000 + shift)
+              for n, (sig, centre, shift) in enumerate(
+                  (s, c, d) for s in signatures for c in ("irev", "oriv") for d in (0, 120, 200))]
+    others.append(RelayItem("same-event", "oriv", event="x|2026", day=741_000))
+    item.event = "x|2026"
+    always = shingles("Contrat de ville", ORIGINAL)
+    expected = {o.id for o in others if related(item, o, lambda _: always)}
+    assert plausible(item, others) == expected
+    kept = {o.id: o for o in others if o.id in expected}
+    assert "same-event" in kept  # the same event: no date, no text needed
+    assert all(o.centre_id == "oriv" and o.day - item.day <= 180 for o in kept.values() if o.signature)
+    assert len(kept) >= 4  # and the close texts of another centre within six months
