@@ -3,8 +3,9 @@
 Datasette counts a table (`select count(*) from items`) on every page of it and on the
 database page, a walk through a whole index: 25 ms a page at a million items, half the time
 of the page. The answer only changes when the database file does, so it is kept with the
-file's signature (size and modification time of the file and its WAL: any write changes
-them) and counted again after any change. Filtered counts (`where …`) are never kept.
+file's signature (`portail.publish.source_signature`: inode, size and modification time of
+the file and its WAL, which any write changes) and counted again after any change. Filtered
+counts (`where …`) are never kept.
 """
 
 from __future__ import annotations
@@ -15,25 +16,14 @@ from pathlib import Path
 
 from datasette.database import Database, Results
 
+from portail.publish import source_signature
+
 # The two statements Datasette 0.65 writes for a whole table: its table view's and
 # `Database.table_counts` (the database page).
 WHOLE_TABLE_COUNT = re.compile(r"^select count\(\*\) from (\[[^\]]+\]|\w+) ?$")
 
-_counts: dict[tuple[str, str], tuple[tuple, int]] = {}
+_counts: dict[tuple[str, str], tuple[list, int]] = {}
 _lock = threading.Lock()
-
-
-def _file_signature(path: str) -> tuple:
-    """What changes with any write: the file's and its WAL's size and modification time."""
-    signature = []
-    real = Path(path).resolve()  # the published name may be a link to the harvest's file
-    for name in (real, real.with_name(real.name + "-wal")):
-        try:
-            stat = name.stat()
-            signature.append((stat.st_size, stat.st_mtime_ns))
-        except OSError:
-            signature.append(None)
-    return tuple(signature)
 
 
 def _install() -> None:
@@ -46,7 +36,9 @@ def _install() -> None:
         if whole is None:
             return await original(self, sql, params, *args, **kwargs)
         key = (self.path, whole.group(1).strip("[]"))
-        before = _file_signature(self.path)  # taken first: a write meanwhile is a later change
+        # Taken first: a write meanwhile is a later change. The published name is a link to
+        # the harvest's file, whose WAL lies beside the real file.
+        before = source_signature(Path(self.path).resolve())
         with _lock:
             known = _counts.get(key)
         if known is not None and known[0] == before:
