@@ -154,9 +154,9 @@ def _tokens(text: str) -> list[_Token]:
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[tuple[str, ...], list[tuple[tuple[Commune, ...], bool]]], int]:
-    """(words of a name → [(the communes in force it may mean, via an article contraction)],
-    the longest name in words). Communes déléguées lead to their commune."""
+def _index() -> dict[tuple[str, ...], list[tuple[tuple[Commune, ...], bool]]]:
+    """Words of a name → [(the communes in force it may mean, via an article contraction)].
+    Communes déléguées lead to their commune."""
     geo = geography()
     names: dict[tuple[str, ...], dict[str, Commune]] = {}
     for entry in geo.entries:
@@ -176,14 +176,14 @@ def _index() -> tuple[dict[tuple[str, ...], list[tuple[tuple[Commune, ...], bool
         for variant in _ARTICLE_VARIANTS.get(words[0], ()):
             if len(words) > 1:
                 index.setdefault((variant,) + words[1:], []).append((communes, True))
-    return index, max(len(w) for w in index)
+    return index
 
 
 @lru_cache(maxsize=1)
 def _name_lengths() -> dict[str, int]:
     """First word of a name → the most words of a name starting with it: most words of a text
     start no name, and are passed over with one lookup instead of one per length."""
-    index, _ = _index()
+    index = _index()
     lengths: dict[str, int] = {}
     for words in index:
         lengths[words[0]] = max(lengths.get(words[0], 0), len(words))
@@ -194,7 +194,7 @@ def _name_lengths() -> dict[str, int]:
 def _bare_index() -> dict[tuple[str, ...], tuple[Commune, ...]]:
     """Names written without their article ("Blanc-Mesnil" for Le Blanc-Mesnil), when no
     commune bears the shorter name: read only beside their postcode or département code."""
-    index, _ = _index()
+    index = _index()
     bare: dict[tuple[str, ...], list] = {}
     for words, options in index.items():
         if len(words) > 1 and words[0] in ("le", "la", "les") and words[1:] not in index:
@@ -301,7 +301,7 @@ def _departements_named(text: str) -> set[str]:
 
 def _scan(ctx: _Context) -> list[tuple[int, int, tuple[Commune, ...], bool, int, int]]:
     """Candidate names: (first token, last token, communes, via contraction, start, end)."""
-    index, _ = _index()
+    index = _index()
     lengths = _name_lengths()
     toks = ctx.tokens
     lows = [t.low for t in toks]
