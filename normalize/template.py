@@ -24,6 +24,8 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from lxml import etree
+
 from normalize.folding import fold_words
 from normalize.html import glued
 from normalize.urls import canonicalize_url
@@ -50,7 +52,8 @@ class Block:
     key: str  # folded text digest: the same words on two pages give the same key
     text: str
     element: object = field(repr=False, default=None)  # the element holding the text
-    card_links: frozenset = frozenset()  # the pages a small card around the block links to
+    # The pages a small card around the block links to (left empty by `cards=False`).
+    card_links: frozenset = frozenset()
     link_chars: int = 0  # characters of the block inside links
     slots: tuple = field(default=(), repr=False)  # (element, "text" | "tail") of its text
     inlines: tuple = field(default=(), repr=False)  # inline elements wholly inside it
@@ -92,11 +95,30 @@ def _page(url: str) -> str:
         return url
 
 
-def _card_links(el, text: str, base: str, sizes: dict) -> frozenset:
-    """Targets of the small card around `el` (itself, then up to three ancestors): the
-    page a teaser stands for. Empty when the nearest linked container is a menu or holds
-    much more than the block (the page's layout, not a card). `sizes` remembers text lengths
-    already measured in this page."""
+def _targets(base: str, hrefs) -> frozenset | None:
+    """The distinct pages `hrefs` link to; None past `_MAX_CARD_LINKS` of them (a menu, not
+    a card: its other links need no resolving)."""
+    found = set()
+    for href in hrefs:
+        url = _join(base, href)
+        if url is not None:
+            found.add(url)
+            if len(found) > _MAX_CARD_LINKS:
+                return None
+    return frozenset(found)
+
+
+def _card_links(el, text: str, hrefs: list, base: str, sizes: dict) -> frozenset:
+    """The pages a teaser stands for: those the line links to (`hrefs`), else those of the
+    small card around it (its element `el`, then up to three ancestors). Empty when the
+    line or the nearest linked container is a menu, or that container holds much more than
+    the line (the page's layout, not a card). `sizes` remembers text lengths already
+    measured in this page."""
+    own = _targets(base, hrefs)
+    if own is None:  # a line of many links
+        return frozenset()
+    if own:
+        return own
     node = el
     limit = 4 * len(text) + 300
     for _ in range(4):
@@ -104,88 +126,99 @@ def _card_links(el, text: str, base: str, sizes: dict) -> frozenset:
             return frozenset()
         size = sizes.get(node)
         if size is None:
-            size = sizes[node] = len(" ".join("".join(node.itertext()).split()))
+            # The serializer's text walk runs in C: much cheaper than joining itertext().
+            size = sizes[node] = len(" ".join(etree.tostring(
+                node, method="text", encoding="unicode", with_tail=False).split()))
         if size > limit:
             return frozenset()
-        hrefs = {_join(base, a.get("href")) for a in node.iter("a") if (a.get("href") or "").strip()}
-        hrefs.discard(None)
-        if hrefs:
-            return frozenset(hrefs) if len(hrefs) <= _MAX_CARD_LINKS else frozenset()
+        targets = _targets(base, (
+            href for href in (a.get("href") for a in node.iter("a")) if href and href.strip()))
+        if targets is None:
+            return frozenset()
+        if targets:
+            return targets
         node = node.getparent()
     return frozenset()
 
 
-def page_blocks(root, base_url: str = "") -> list[Block]:
+def page_blocks(root, base_url: str = "", cards: bool = True) -> list[Block]:
     """The lines of text of `root` in document order: each with the element that holds it,
     the text slots it is made of and the inline elements wholly inside it (so that the line
-    alone can be taken out, whatever else its element holds)."""
+    alone can be taken out, whatever else its element holds).
+
+    Only learning a template reads `card_links`, and resolving every link of the page is
+    most of the work: a reader that judges lines passes `cards=False` (they stay empty)."""
     blocks: list[Block] = []
     pieces: list[str] = []
     slots: list[tuple] = []  # (element, "text" | "tail") holding the line's text
     inlines: list = []  # inline elements entered and left within the line
     hrefs: list[str] = []  # links inside the line
-    linked = [0]
-    owner = [root]
-    lines_done = [0]
-    sizes: dict = {}
+    linked = 0  # characters of the line inside links
+    owner = root
+    lines_done = 0
+    sizes: dict = {}  # node → text length, for `_card_links`
 
-    def add(text: str, slot: tuple) -> None:
+    def add(text: str, el, attr: str, in_link: bool) -> None:
+        nonlocal linked
         if pieces and glued(pieces[-1], text):
             pieces.append(" ")
         pieces.append(text)
-        slots.append(slot)
+        slots.append((el, attr))
+        if in_link:
+            linked += len(text.strip())
 
     def flush(next_owner) -> None:
-        text = " ".join("".join(pieces).split())
-        if text:
-            key = block_key(text)
+        nonlocal linked, owner, lines_done
+        # Most boundaries close an empty line (markup between two blocks): nothing to join.
+        # (`slots` and `linked` only grow with `pieces`.)
+        if pieces:
+            text = " ".join("".join(pieces).split())
+            key = block_key(text) if text else ""
             if key:
-                own = frozenset(filter(None, (_join(base_url, h) for h in hrefs)))
-                card = own if 0 < len(own) <= _MAX_CARD_LINKS else (
-                    frozenset() if own else _card_links(owner[0], text, base_url, sizes))
-                blocks.append(Block(key, text, owner[0], card, linked[0],
-                                    tuple(slots), tuple(inlines)))
-        pieces.clear()
-        slots.clear()
+                card = _card_links(owner, text, hrefs, base_url, sizes) \
+                    if cards else frozenset()
+                blocks.append(Block(key, text, owner, card, linked, tuple(slots), tuple(inlines)))
+            pieces.clear()
+            slots.clear()
+            linked = 0
         inlines.clear()
         hrefs.clear()
-        linked[0] = 0
-        owner[0] = next_owner
-        lines_done[0] += 1
+        owner = next_owner
+        lines_done += 1
 
     def walk(el, in_link: bool) -> None:
+        # lxml builds a new str at each `.text`/`.tail` read: each is read once.
         tag = el.tag.lower() if isinstance(el.tag, str) else None
         if tag is None or tag in _SKIP:
-            if el.tail:
-                add(el.tail, (el, "tail"))
-                if in_link:
-                    linked[0] += len(el.tail.strip())
+            tail = el.tail
+            if tail:
+                add(tail, el, "tail", in_link)
             return
         is_block = tag in _BLOCK_TAGS
         if is_block:
             flush(el)
-        started = lines_done[0]
-        here_link = in_link or tag == "a"
-        if tag == "a" and (el.get("href") or "").strip():
-            hrefs.append(el.get("href"))
-        if el.text:
-            add(el.text, (el, "text"))
-            if here_link:
-                linked[0] += len(el.text.strip())
+        started = lines_done
+        here_link = in_link
+        if tag == "a":
+            here_link = True
+            href = el.get("href")
+            if href and href.strip():
+                hrefs.append(href)
+        text = el.text
+        if text:
+            add(text, el, "text", here_link)
         for child in el:
             walk(child, here_link)
         if is_block:
-            flush(el.getparent() if el.getparent() is not None else root)
-        elif tag in ("td", "th"):
-            pieces.append(" ")
-        elif lines_done[0] == started and el is not root:
+            parent = el.getparent()
+            flush(parent if parent is not None else root)
+        elif lines_done == started and el is not root:
             inlines.append(el)  # wholly inside the current line
-        if el.tail:
+        tail = el.tail
+        if tail:
             if is_block:
                 pieces.append(" ")
-            add(el.tail, (el, "tail"))
-            if in_link:
-                linked[0] += len(el.tail.strip())
+            add(tail, el, "tail", in_link)
 
     walk(root, False)
     flush(root)
@@ -281,7 +314,7 @@ def drop_boilerplate_blocks(root, template: SiteTemplate, url: str, base_url: st
     """Take out of `root` (in place) the lines of text that are the site's template, and
     nothing else; returns how many lines went."""
     removed = 0
-    for block in page_blocks(root, base_url):
+    for block in page_blocks(root, base_url, cards=False):
         if not template.is_boilerplate(block, url):
             continue
         for el, attr in block.slots:
