@@ -339,7 +339,7 @@ def _summary_candidates(doc, found_metas: dict, main_root, template: SiteTemplat
     for el in in_document_order(index.having("chapo", "chapeau", "lead")):
         yield _text(el), "lede"
     if main_root is not None:
-        for block in page_blocks(main_root, url):
+        for block in page_blocks(main_root, url, cards=False):  # a summary reads no card links
             if template is not None and template.is_boilerplate(block, url):
                 continue
             yield block.text, "body" if block.link_chars < 0.5 * len(block.text) else "links"
