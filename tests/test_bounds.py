@@ -4,6 +4,7 @@ harvests; these fail first, and say which bound broke."""
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import date
 
@@ -17,7 +18,7 @@ from crawlers.registry import Centre
 from crawlers.robots import MAX_ROBOTS_BYTES, CappedRobotParser
 from crawlers.sources import document, page, sitemap
 from hostile.scenarios import (_entity_bomb, _hundred_thousand_links, _huge_robots, _many_events,
-                               _pdf_bomb, simple_pdf)
+                               _pdf_bomb, _slow_pdf, simple_pdf)
 from normalize.ics import read_calendar
 from pipelines.ledger import RunLedger
 
@@ -49,6 +50,21 @@ def test_a_pdf_bomb_is_not_handed_to_the_pdf_reader():
     assert [(type(r), r.kind) for r in bomb.records] == [(ErrorItem, "size")]
     plain = document.read(_response("/docs/note.pdf", simple_pdf("Note d'information")), _context())
     assert [type(r) for r in plain.records] == [DocumentItem]
+
+
+def test_a_stream_ending_inside_the_fed_chunk_is_measured_and_the_check_ends():
+    """A stream inflating past 1 MB whose end lies in the 64 KB fed to zlib: past the end,
+    zlib kept the bytes after it as an unconsumed tail that never shrank, and the check
+    looped forever on this 20 KB file (the harvest with it)."""
+    answers = []
+    checking = threading.Thread(target=lambda: answers.append(
+        document.inflates_past(_slow_pdf(), document.MAX_INFLATED_BYTES)), daemon=True)
+    checking.start()
+    checking.join(10)
+    assert answers == [False]  # 12 MB inflated: under the bound, handed to the PDF reader
+    assert document.inflates_past(_slow_pdf(), 12 * 1024 * 1024)  # and counted in full
+    read = document.read(_response("/docs/synthese.pdf", _slow_pdf()), _context())
+    assert [type(r) for r in read.records] == [DocumentItem]
 
 
 class _Spider:

@@ -52,7 +52,10 @@ def inflates_past(body: bytes, limit: int) -> bool:
         try:
             while at < len(body) and not inflater.eof:
                 total += len(inflater.decompress(view[at:at + _CHUNK], _OUT))
-                while inflater.unconsumed_tail and total <= limit:
+                # Past the stream's end zlib keeps what follows it as an unconsumed tail
+                # that never shrinks: without `eof` here, a stream inflating past `_OUT`
+                # whose end lies in the fed chunk looped forever.
+                while inflater.unconsumed_tail and not inflater.eof and total <= limit:
                     total += len(inflater.decompress(inflater.unconsumed_tail, _OUT))
                 if total > limit:
                     return True
