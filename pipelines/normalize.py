@@ -15,7 +15,7 @@ from crawlers.context import CentreContext
 from crawlers.items import CalendarItem, DocumentItem, PageItem
 from normalize.dates import EventTime, parse_event_dates, parse_jsonld_datetime, parse_published, to_utc
 from normalize.dedup import fingerprint, item_id
-from normalize.documents import read_pdf
+from normalize.documents import DocumentFacts, read_pdf
 from normalize.event_types import event_type
 from normalize.folding import fold_key
 from normalize.html import html_to_text, sanitize_html
@@ -25,6 +25,7 @@ from normalize.prose import event_sentence, split_when_where
 from normalize.search import stem_text
 from normalize.structured import events_of, location_text
 from normalize.themes import classify as classify_themes, load_vocabulary
+from pipelines.pdf_worker import read_pdf_isolated
 
 SUMMARY_CHARS = 400
 
@@ -76,10 +77,16 @@ class NormalizePipeline:
         if isinstance(item, PageItem):
             return normalize_page(item, context, self.vocabulary)
         if isinstance(item, DocumentItem):
+            if _is_pdf(item):
+                return self._pdf(item)  # awaited by Scrapy; other responses go on meanwhile
             return normalize_document(item, self.vocabulary)
         if isinstance(item, CalendarItem):
             return normalize_calendar(item, context)
         return item  # SeenItem, GoneItem, ErrorItem go through unchanged
+
+    async def _pdf(self, item: DocumentItem) -> Record | AttachedDocument:
+        facts = await read_pdf_isolated(item.body)
+        return normalize_document(item, self.vocabulary, facts)
 
 
 def normalize_calendar(raw: CalendarItem, context: CentreContext) -> CalendarSessions:
@@ -256,9 +263,12 @@ def document_id(owner_id: str, file_url: str) -> str:
     return f"{owner_id}/{hashlib.sha256(file_url.encode()).hexdigest()[:12]}"
 
 
-def normalize_document(raw: DocumentItem, vocabulary) -> Record | AttachedDocument:
-    """A downloaded file: attached to its page, or an item of its own when no page claims it."""
-    facts = read_pdf(raw.body) if _is_pdf(raw) else None
+def normalize_document(raw: DocumentItem, vocabulary,
+                       facts: DocumentFacts | None = None) -> Record | AttachedDocument:
+    """A downloaded file: attached to its page, or an item of its own when no page claims it.
+    A PDF's `facts` may come already read (in the PDF reader's process); else it is read here."""
+    if facts is None and _is_pdf(raw):
+        facts = read_pdf(raw.body)
     file_name = unquote(urlsplit(raw.file_url).path.rsplit("/", 1)[-1])
     document = {
         "file_url": raw.file_url,

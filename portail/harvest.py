@@ -16,6 +16,7 @@ from crawlers.context import HarvestLimits
 from crawlers.registry import Centre, Registry
 from crawlers.spiders.centre import CentreSpider
 from crawlers.state import HarvestState, utc_now
+from pipelines import pdf_worker
 from pipelines.db import shared_database
 from pipelines.postprocess import after_harvest, store_vocabulary
 
@@ -150,7 +151,10 @@ def run_harvest(registry: Registry, centres: list[Centre], db_path: Path, mode: 
         one_line_errors()
     process = CrawlerProcess(crawler_settings(db_path, run_id, mode))
     crawl_in_turn(process, centres, db, mode, today)
-    process.start()
+    try:
+        process.start()
+    finally:
+        pdf_worker.shutdown()  # its child reads nothing more once the crawls are over
     after_harvest(db, run_id)
     statuses = [row["status"] for row in db.query(
         "select status from harvest_runs where run_id = ?", [run_id])]

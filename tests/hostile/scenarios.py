@@ -26,6 +26,7 @@ harvested whatever else happens) plus its trap.
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Callable
@@ -570,6 +571,33 @@ scenario(
 
 
 @cache
+def _slow_pdf() -> bytes:
+    operators = b"BT /F1 12 Tf 72 720 Td (Quartiers) Tj ET\n" + b" 0 0 m" * (2 * 1024 * 1024)
+    return pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R >> >> >>",
+                stream(zlib.compress(operators, 9), "/Filter /FlateDecode "),
+                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"])
+
+
+scenario(
+    name="pdf-slow-page",
+    warm=(_slow_pdf,),
+    expected=(f"a 20 KB PDF whose one page inflates to 12 MB (under the 64 MB bound; 6 s and "
+              f"250 MB of pypdf): stopped at CRPV_PDF_SECONDS=2 in the PDF reader's process with "
+              f"a `pdf` row, the harvest's peak < {MAX_RSS_MB} MB, the page linking it stored"),
+    site=lambda server: base_site(
+        links=[("/publications/synthese/", "Synthèse")],
+        routes={"/publications/synthese/": static(_report_page("/docs/synthese.pdf")),
+                "/docs/synthese.pdf": static(_slow_pdf, "application/pdf")}),
+    env={"CRPV_PDF_SECONDS": "2"},
+    errors=frozenset({"pdf"}), min_items=3,
+    check=lambda out: [] if any("délai dépassé" in m for k, _u, m in out.errors if k == "pdf")
+    else ["no PDF stopped at its deadline"],
+)
+
+
+@cache
 def _million_entries() -> bytes:
     entries = b"".join(b"<item><link>/n/%d/</link></item>" % n for n in range(1_000_000))
     return (b"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Flux</title>"
@@ -928,7 +956,7 @@ scenario(
 # Run by tests/test_faults.py (`make test`): one scenario per mechanism of the harvester's
 # bounds, the cheap ones (about 10 s each on an idle machine); the others, in bench/faults.py,
 # are covered in-process by tests/test_bounds.py.
-FAST = ("links-100000", "page-cap", "pdf-bomb", "redirect-loop", "offhost-redirect",
+FAST = ("links-100000", "page-cap", "pdf-bomb", "pdf-slow-page", "redirect-loop", "offhost-redirect",
         "gone-everywhere", "silent-server")
 
 
