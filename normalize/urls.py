@@ -236,10 +236,12 @@ def same_host(url: str, host: str) -> bool:
     return url_port == (_port(target) or _DEFAULT_PORTS.get(scheme))
 
 
+@lru_cache(maxsize=65_536)
 def same_origin(url: str, origin: str) -> bool:
     """True when `url` is an http(s) URL of the same site as `origin`: the same host and the
     same port (a default port is the default port of either scheme, so a site moving from
-    http to https stays itself; another port of the same host is another site)."""
+    http to https stays itself; another port of the same host is another site). Asked of
+    every link of every page, menus included: each answer is worked out once."""
     if not is_http_url(url) or not is_http_url(origin):
         return False
     try:

@@ -239,6 +239,21 @@ def test_acronyms_are_case_sensitive(vocabulary):
     assert classify(vocabulary, "La réunion du comité", "") == []
 
 
+@pytest.mark.parametrize(("title", "matched"), [
+    ("Le PRE de Poitiers", True),
+    ("PRE : le bilan", True),  # at the very start of the text
+    ("Bilan du PRE.", True),
+    ("Le CLSM de Lille", True),  # the longer term where two share a start (CLS, CLSM)
+    ("Le SPRE de Poitiers", False),  # inside a longer word
+    ("Le PREF de Poitiers", False),
+    ("Le CAP-PRE de Poitiers", False),  # hyphenated on either side: another word
+    ("Le PRE-bilan", False),
+    ("Le éPRE de Poitiers", False),  # a letter with an accent is a word character
+])
+def test_acronyms_stand_as_words_of_their_own(vocabulary, title, matched):
+    assert (classify(vocabulary, title, "") != []) is matched
+
+
 def test_stems_match_at_word_start_without_accents(vocabulary):
     assert [m.theme_id for m in classify(vocabulary, "Pratiques DISCRIMINATOIRES à l'embauche", "")][0] == "egalite_discriminations"
     # "agriculture" does not start with "cultur"
