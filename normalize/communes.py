@@ -146,11 +146,14 @@ class _Token:
 
 
 def _tokens(text: str) -> list[_Token]:
-    out = []
-    for m in _TOKEN.finditer(text):
-        raw = m.group(0)
-        out.append(_Token(m.start(), m.end(), raw, strip_accents(raw).lower()))
-    return out
+    return [_Token(m.start(), m.end(), m.group(0), _folded_word(m.group(0)))
+            for m in _TOKEN.finditer(text)]
+
+
+@lru_cache(maxsize=65_536)
+def _folded_word(raw: str) -> str:
+    """A word's folded form: a few thousand words make most of the items' text."""
+    return strip_accents(raw).lower()
 
 
 @lru_cache(maxsize=1)

@@ -89,8 +89,11 @@ def _centres(db) -> dict[str, tuple]:
     return out
 
 
-def update_places(db, limit: int | None = None) -> int:
-    """Read the items not yet read at this version or changed since; returns how many."""
+def update_places(db, limit: int | None = None, centre_id: str | None = None) -> int:
+    """Read the items not yet read at this version or changed since (of one centre, or all);
+    returns how many. Each batch is read first and written after, in a short transaction: a
+    harvest still storing other centres' items waits milliseconds for the lock, not the
+    reading of 500 items."""
     ensure_communes(db)
     centres = _centres(db)
     version = ANALYSIS_VERSION
@@ -98,16 +101,23 @@ def update_places(db, limit: int | None = None) -> int:
            "from items i left join item_analyses a on a.item_id = i.id "
            "where i.status = 'active' and (a.item_id is null or a.version != ? "
            "or coalesce(a.content_hash, '') != coalesce(i.content_hash, ''))")
-    todo = list(db.query(sql + (f" limit {int(limit)}" if limit else ""), [version]))
+    params: list = [version]
+    if centre_id is not None:
+        sql += " and i.centre_id = ?"
+        params.append(centre_id)
+    todo = list(db.query(sql + (f" limit {int(limit)}" if limit else ""), params))
     now = utc_now()
     for start in range(0, len(todo), BATCH):
+        analysed = [(item, _analyse(db, item, centres)) for item in todo[start:start + BATCH]]
         with db.conn:
-            for item in todo[start:start + BATCH]:
-                _store(db, item, centres, version, now)
+            for item, (verdict, found) in analysed:
+                _store(db, item, verdict, found, version, now)
     return len(todo)
 
 
-def _store(db, item: dict, centres: dict, version: str, now: str) -> None:
+def _analyse(db, item: dict, centres: dict):
+    """(action verdict, communes) of one item row, with its events' places and, for a short
+    document, its text."""
     territory, sections = centres.get(item["centre_id"], (None, ()))
     places = [{"city": r[0], "postcode": r[1]} for r in db.execute(
         "select distinct city, postcode from events where item_id = ? and coalesce(online, 0) = 0 "
@@ -117,7 +127,10 @@ def _store(db, item: dict, centres: dict, version: str, now: str) -> None:
         row = db.execute("select text from documents where item_id = ? and text is not null limit 1",
                          [item["id"]]).fetchone()
         document_text = row[0] if row else ""
-    verdict, found = analyse_item(item, places, territory, sections, document_text)
+    return analyse_item(item, places, territory, sections, document_text)
+
+
+def _store(db, item: dict, verdict, found, version: str, now: str) -> None:
     conn = db.conn
     conn.execute("delete from item_places where item_id = ?", [item["id"]])
     conn.execute("delete from item_actions where item_id = ?", [item["id"]])

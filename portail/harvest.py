@@ -18,6 +18,7 @@ from crawlers.spiders.centre import CentreSpider
 from crawlers.state import HarvestState, utc_now
 from pipelines import pdf_worker
 from pipelines.db import shared_database
+from pipelines.places_alongside import PlacesAlongside
 from pipelines.postprocess import after_harvest, store_vocabulary
 
 logger = logging.getLogger(__name__)
@@ -114,9 +115,9 @@ def parallel_centres() -> int:
 
 
 def crawl_in_turn(process: CrawlerProcess, centres: list[Centre], db, mode: str,
-                  today: date) -> None:
+                  today: date, places: PlacesAlongside | None = None) -> None:
     """Schedule the centres' crawls, `parallel_centres()` at a time; none starts once a crawl
-    was stopped by a shutdown (Ctrl-C, SIGTERM)."""
+    was stopped by a shutdown (Ctrl-C, SIGTERM). A centre whose crawl ended goes to `places`."""
     waiting = iter(centres)
     stopping = False
 
@@ -124,6 +125,8 @@ def crawl_in_turn(process: CrawlerProcess, centres: list[Centre], db, mode: str,
         nonlocal stopping
         if finished is not None and finished.stats.get_value("finish_reason") == "shutdown":
             stopping = True
+        elif finished is not None and places is not None:
+            places.centre_done(finished.spider.centre.id)
         centre = None if stopping else next(waiting, None)
         if centre is not None:
             crawler = process.create_crawler(CentreSpider)
@@ -150,12 +153,13 @@ def run_harvest(registry: Registry, centres: list[Centre], db_path: Path, mode: 
     if os.getenv("CRPV_LOG_LEVEL", "").upper() != "DEBUG":
         one_line_errors()
     process = CrawlerProcess(crawler_settings(db_path, run_id, mode))
-    crawl_in_turn(process, centres, db, mode, today)
+    places = PlacesAlongside(db_path)
+    crawl_in_turn(process, centres, db, mode, today, places)
     try:
         process.start()
     finally:
         pdf_worker.shutdown()  # its child reads nothing more once the crawls are over
-    after_harvest(db, run_id)
+    after_harvest(db, run_id, places)
     statuses = [row["status"] for row in db.query(
         "select status from harvest_runs where run_id = ?", [run_id])]
     # A centre whose site failed is a row, not a failed command; a stopped run is.
