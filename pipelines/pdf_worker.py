@@ -68,8 +68,7 @@ class PdfWorker:
                 log.warning("PDF reader process unavailable (%s): reading in process", exc)
                 return read_pdf(data)
             try:
-                process.stdin.write(_HEADER.pack(len(data)) + data)
-                process.stdin.flush()
+                _write_all(process.stdin.fileno(), _HEADER.pack(len(data)) + data)
                 answer = _receive(process.stdout, time.monotonic() + self.timeout_s)
                 return DocumentFacts(**json.loads(answer))
             except TimeoutError:
@@ -103,6 +102,13 @@ class PdfWorker:
                 stream.close()
             except OSError:
                 pass
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """All of `data` down the pipe (a write to a pipe may take part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _receive(stream, deadline: float) -> bytes:

@@ -32,7 +32,8 @@ _PR_SET_PDEATHSIG = 1
 
 
 class PlacesAlongside:
-    """The parent's side: `centre_done` after each crawl, `finish` before `after_harvest`."""
+    """The parent's side: `centre_done` after each crawl, `finish` before `after_harvest`
+    (or `abandon` when the harvest fails)."""
 
     def __init__(self, db_path: Path):
         self.db_path = Path(db_path)
@@ -52,7 +53,7 @@ class PlacesAlongside:
             self._process.stdin.flush()
         except OSError as exc:  # no child, or it died: after_harvest reads every place
             log.warning("places beside the crawl unavailable (%s): read after it", exc)
-            self._stop()
+            self.abandon()
 
     def finish(self, timeout_s: float = 600.0) -> None:
         """Let the child read what is queued, then end; `after_harvest` reads what is left."""
@@ -71,11 +72,13 @@ class PlacesAlongside:
             log.warning("places beside the crawl stopped (exit %s) %s", process.returncode, last)
         self._errors.close()
 
-    def _stop(self) -> None:
+    def abandon(self) -> None:
+        """Stop the child now (the harvest itself failed): what it committed stays."""
         process, self._process = self._process, None
         if process is not None:
             process.kill()
             process.wait()
+        if self._errors is not None:
             self._errors.close()
 
 

@@ -157,6 +157,9 @@ def run_harvest(registry: Registry, centres: list[Centre], db_path: Path, mode: 
     crawl_in_turn(process, centres, db, mode, today, places)
     try:
         process.start()
+    except BaseException:
+        places.abandon()
+        raise
     finally:
         pdf_worker.shutdown()  # its child reads nothing more once the crawls are over
     after_harvest(db, run_id, places)
