@@ -8,6 +8,7 @@ import functools
 import threading
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,9 @@ def test_the_pipeline_awaits_the_child_for_a_pdf():
     pending = pipeline.process_item(raw)
     assert asyncio.iscoroutine(pending)
     try:
-        record = asyncio.run(pending)
+        # A loop of its own, in a thread: another test may have left this thread's loop running.
+        with ThreadPoolExecutor(1) as thread:
+            record = thread.submit(asyncio.run, pending).result()
     finally:
         pdf_worker.shutdown()
     assert record == normalize_document(raw, pipeline.vocabulary)
