@@ -3,6 +3,7 @@ must not silently break `make bench`). The figures themselves are held by the te
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,3 +24,12 @@ def test_quality_benchmark_runs(script, line):
                             timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert line in result.stdout
+
+
+def test_make_bench_without_the_corpus_says_what_it_skipped(tmp_path):
+    result = subprocess.run([sys.executable, str(BENCH / "run_all.py"), "dates", "places"],
+                            capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "CRPV_CORPUS": str(tmp_path / "none")})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"--- dates: skipped, no shared corpus at {tmp_path / 'none'} (set CRPV_CORPUS)" in result.stdout
+    assert "--- places: skipped" in result.stdout and "Traceback" not in result.stderr
