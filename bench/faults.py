@@ -168,6 +168,8 @@ def run(only: list[str], together: bool, results: Path | None, workdir: Path,
                   flush=True)
             if failures:
                 print(f"    failures: {'; '.join(failures)}", flush=True)
+                if out.traceback:  # the harvest's own words, for whoever reads the log
+                    print("    stderr: " + out.stderr_tail.strip().replace("\n", "\n    "), flush=True)
             rows.append(row)
         if together and not only:
             print(f"[all] {TOGETHER}…", flush=True)

@@ -121,17 +121,17 @@ def crawl_in_turn(process: CrawlerProcess, centres: list[Centre], db, mode: str,
     waiting = iter(centres)
     stopping = False
 
-    def start_next(result=None, finished=None):
+    def start_next(result=None, finished=None, ended: Centre | None = None):
         nonlocal stopping
         if finished is not None and finished.stats.get_value("finish_reason") == "shutdown":
             stopping = True
-        elif finished is not None and places is not None:
-            places.centre_done(finished.spider.centre.id)
+        elif ended is not None and places is not None:
+            places.centre_done(ended.id)
         centre = None if stopping else next(waiting, None)
         if centre is not None:
             crawler = process.create_crawler(CentreSpider)
             process.crawl(crawler, centre=centre, state=HarvestState(db, centre.id), mode=mode,
-                          today=today).addBoth(start_next, crawler)
+                          today=today).addBoth(start_next, crawler, centre)
         return result
 
     for _ in range(parallel_centres()):
