@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from normalize.folding import fold_words, strip_accents
+from normalize.folding import fold, fold_words, strip_accents
 from normalize.geo import Commune, departement_of, geography
 
 __all__ = ["ABOUT", "Territory", "CommuneFound", "find_communes", "territory_of", "Mention"]
@@ -150,10 +150,8 @@ def _tokens(text: str) -> list[_Token]:
             for m in _TOKEN.finditer(text)]
 
 
-@lru_cache(maxsize=65_536)
-def _folded_word(raw: str) -> str:
-    """A word's folded form: a few thousand words make most of the items' text."""
-    return strip_accents(raw).lower()
+# A word's folded form, worked out once: a few thousand words make most of the items' text.
+_folded_word = lru_cache(maxsize=65_536)(fold)
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-__all__ = ["DocumentFacts", "read_pdf"]
+__all__ = ["DocumentFacts", "read_pdf", "unread"]
 
 MAX_BYTES = 60 * 1024 * 1024  # larger files are refused rather than parsed
 
@@ -121,12 +121,17 @@ def _created(reader) -> str | None:
     return None
 
 
+def unread(data: bytes, error: str | None = None) -> DocumentFacts:
+    """The facts of a PDF before (or without) reading it: its size and digest alone."""
+    return DocumentFacts(media_type="application/pdf", size_bytes=len(data or b""), pages=None,
+                         title=None, created_at=None, sha256=hashlib.sha256(data or b"").hexdigest(),
+                         text="", error=error)
+
+
 def read_pdf(data: bytes, max_pages: int = 200, max_chars: int = 200_000,
              timeout_s: float = 10.0) -> DocumentFacts:
     """Read a PDF's facts and text; never raises (a bad file gives `error`, in French)."""
-    facts = DocumentFacts(media_type="application/pdf", size_bytes=len(data or b""),
-                          pages=None, title=None, created_at=None,
-                          sha256=hashlib.sha256(data or b"").hexdigest(), text="", error=None)
+    facts = unread(data)
     if not data or b"%PDF" not in data[:1024]:
         facts.error = "pas un fichier PDF"
         return facts

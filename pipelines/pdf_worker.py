@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import hashlib
 import json
 import logging
 import os
@@ -32,7 +31,7 @@ import threading
 import time
 from pathlib import Path
 
-from normalize.documents import DocumentFacts, read_pdf
+from normalize.documents import DocumentFacts, read_pdf, unread
 
 __all__ = ["PdfWorker", "read_pdf_isolated", "shutdown"]
 
@@ -73,10 +72,10 @@ class PdfWorker:
                 return DocumentFacts(**json.loads(answer))
             except TimeoutError:
                 self._stop()
-                return _failed(data, "lecture du PDF abandonnée (délai dépassé)")
+                return unread(data, "lecture du PDF abandonnée (délai dépassé)")
             except (OSError, EOFError, ValueError):  # the child died (or wrote nonsense)
                 self._stop()
-                return _failed(data, "lecture du PDF abandonnée (le lecteur s'est arrêté)")
+                return unread(data, "lecture du PDF abandonnée (le lecteur s'est arrêté)")
 
     def close(self) -> None:
         with self._lock:
@@ -130,12 +129,6 @@ def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
         chunks.append(chunk)
         missing -= len(chunk)
     return b"".join(chunks)
-
-
-def _failed(data: bytes, error: str) -> DocumentFacts:
-    return DocumentFacts(media_type="application/pdf", size_bytes=len(data), pages=None,
-                         title=None, created_at=None, sha256=hashlib.sha256(data).hexdigest(),
-                         text="", error=error)
 
 
 _shared: PdfWorker | None = None

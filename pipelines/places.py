@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from crawlers.state import utc_now
@@ -23,7 +24,9 @@ _RULES = ("normalize/communes.py", "normalize/actions.py")
 BATCH = 500
 
 
+@lru_cache(maxsize=1)
 def _geo_version() -> str:
+    """The shipped geography's digest (read once: `ensure_communes` asks for each centre)."""
     digest = hashlib.sha256()
     for name in ("communes.csv.gz", "departements.csv", "regions.csv"):
         digest.update((GEO_DIR / name).read_bytes())
