@@ -15,6 +15,7 @@ import sqlite_utils
 
 from normalize.template import SiteTemplate
 from pipelines.db import update_row, upsert_row
+from pipelines.transactions import write_transaction
 from normalize.urls import canonicalize_url
 
 # A CMS probe that answered 404 is not asked again for this long.
@@ -92,7 +93,7 @@ class HarvestState:
             if status != 200:
                 row["links"] = None
         self.fetches[url] = row
-        with self.db.conn:  # at once: other harvest processes write this file too
+        with write_transaction(self.db):  # at once: other harvest processes write this file too
             upsert_row(self.db, "fetch_state", row, "url")
 
     def is_unchanged(self, url: str, body: bytes) -> bool:
@@ -106,7 +107,7 @@ class HarvestState:
         if row is None:
             return
         row["links"] = json.dumps(links, ensure_ascii=False, separators=(",", ":"))
-        with self.db.conn:
+        with write_transaction(self.db):
             update_row(self.db, "fetch_state", "url", url, {"links": row["links"]})
 
     def hold_until_finished(self, url: str) -> None:
@@ -126,11 +127,8 @@ class HarvestState:
         row = self.fetches.get(url)
         if row is not None and row.get("complete") == 0:
             row["complete"] = 1
-            if self.db.conn.in_transaction:  # the store's: with the item it vouches for
+            with write_transaction(self.db):  # within the store's, with the item it vouches for
                 update_row(self.db, "fetch_state", "url", url, {"complete": 1})
-            else:
-                with self.db.conn:
-                    update_row(self.db, "fetch_state", "url", url, {"complete": 1})
 
     def links_of(self, url: str) -> list[dict] | None:
         row = self.fetches.get(url)
@@ -144,7 +142,7 @@ class HarvestState:
         row.update(status=status, checked_at=utc_now(), etag=None, last_modified=None,
                    links=json.dumps([{"url": target, "role": "redirect"}]))
         self.fetches[url] = row
-        with self.db.conn:
+        with write_transaction(self.db):
             upsert_row(self.db, "fetch_state", row, "url")
 
     def sitemap_lastmod(self, url: str) -> str | None:
@@ -154,7 +152,7 @@ class HarvestState:
         """The lastmod a sitemap announces for `url`, compared at the next reading."""
         row = self.fetches.setdefault(url, {"url": url, "centre_id": self.centre_id})
         row["sitemap_lastmod"] = lastmod
-        with self.db.conn:
+        with write_transaction(self.db):
             upsert_row(self.db, "fetch_state", {"url": url, "centre_id": self.centre_id,
                                                 "sitemap_lastmod": lastmod}, "url")
 
@@ -162,10 +160,11 @@ class HarvestState:
         """The site template learned so far, for the next harvest (whose unchanged pages
         answer 304 and teach nothing)."""
         data = template.to_json()
-        self.db["site_templates"].upsert(
-            {"centre_id": self.centre_id, "pages": data["pages"],
-             "blocks": json.dumps(data, separators=(",", ":")), "updated_at": utc_now()},
-            pk="centre_id", alter=False)
+        with write_transaction(self.db):
+            self.db["site_templates"].upsert(
+                {"centre_id": self.centre_id, "pages": data["pages"],
+                 "blocks": json.dumps(data, separators=(",", ":")), "updated_at": utc_now()},
+                pk="centre_id", alter=False)
 
     def permanent_redirect(self, url: str) -> str | None:
         row = self.fetches.get(url)

@@ -9,6 +9,9 @@ import sqlite_utils
 from pipelines.schema import ensure_schema
 
 _OPEN: dict[str, sqlite_utils.Database] = {}
+# How long a writer waits for another process's transaction (the places read beside the
+# crawl, another centre's harvest started by the scheduler) before giving up.
+BUSY_TIMEOUT_MS = 30_000
 
 
 def shared_database(path: str | Path) -> sqlite_utils.Database:
@@ -16,10 +19,10 @@ def shared_database(path: str | Path) -> sqlite_utils.Database:
     key = str(Path(path).resolve())
     if key not in _OPEN:
         db = sqlite_utils.Database(key)
+        db.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # before the schema's writes
         ensure_schema(db)
         # Durable at each commit boundary of WAL, without an fsync per row.
         db.execute("PRAGMA synchronous=NORMAL")
-        db.conn.execute("PRAGMA busy_timeout=30000")
         _OPEN[key] = db
     return _OPEN[key]
 

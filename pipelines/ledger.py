@@ -7,6 +7,7 @@ import os
 
 from crawlers.state import utc_now
 from pipelines.db import insert_row
+from pipelines.transactions import write_transaction
 
 # Scrapy finish reasons → run status. A run cut short never marks anything gone.
 # A run cut by a budget (the page cap) is "truncated": it read what it could and concludes
@@ -62,6 +63,10 @@ class RunLedger:
     def finish(self, reason: str, stats: dict, suspect: str | None = None) -> str:
         """Close the run's row; `suspect` says why the run's view of the site is not to be
         believed (nothing was marked gone: see `StorePipeline.close_spider`)."""
+        with write_transaction(self.db):
+            return self._finish(reason, stats, suspect)
+
+    def _finish(self, reason: str, stats: dict, suspect: str | None) -> str:
         status = STATUS_BY_REASON.get(reason, "failed" if "error" in reason else "completed")
         unreachable = stats.get("downloader/request_count", 0) > 0 and not stats.get("response_received_count")
         if status == "completed" and unreachable:
@@ -92,5 +97,4 @@ class RunLedger:
                 else "a budget of the crawl was reached (see its trap rows)" if status == "truncated"
                 else f"finish reason: {reason}"),
         })
-        self.db.conn.commit()
         return status

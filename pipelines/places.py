@@ -17,6 +17,7 @@ from crawlers.state import utc_now
 from normalize.actions import recognise_action
 from normalize.communes import ABOUT, find_communes, territory_of
 from normalize.geo import GEO_DIR, geography, region_name
+from pipelines.transactions import write_transaction
 
 __all__ = ["ANALYSIS_VERSION", "ensure_communes", "update_places", "analyse_item"]
 
@@ -60,7 +61,7 @@ def ensure_communes(db) -> None:
         rows.append((code, c.nom, c.departement, dept.nom if dept else None, c.region,
                      region_name(c.region), dept.zone if dept else None, c.population,
                      lat, lon, int(bool(exact))))
-    with db.conn:
+    with write_transaction(db):
         db.execute("delete from communes where code not in (select commune from item_places)")
         db.conn.executemany(
             "insert or replace into communes (code, nom, departement, departement_nom, region, "
@@ -112,7 +113,7 @@ def update_places(db, limit: int | None = None, centre_id: str | None = None) ->
     now = utc_now()
     for start in range(0, len(todo), BATCH):
         analysed = [(item, _analyse(db, item, centres)) for item in todo[start:start + BATCH]]
-        with db.conn:
+        with write_transaction(db):
             for item, (verdict, found) in analysed:
                 _store(db, item, verdict, found, version, now)
     return len(todo)

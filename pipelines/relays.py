@@ -28,6 +28,7 @@ from crawlers.state import utc_now
 from normalize.relays import (BANDS, MAX_DAYS_APART, RelayItem, Signature, band_keys, can_join,
                               estimate, event_key, plausible, shingles, signature)
 from pipelines.schema import create_table, ensure_indexes
+from pipelines.transactions import write_transaction
 
 # 1 was SimHash with union-find (it chained unrelated items); 2 MinHash keys without dates
 RELAYS_VERSION = "3"
@@ -70,7 +71,7 @@ def update_relays(db, rebuild: bool = False) -> RelayStats:
     method's version is written last, so an interrupted rebuild starts again next time."""
     stats = RelayStats()
     version = next(db.query("select value from meta where key = 'relays_version'"), {}).get("value")
-    with db.conn:
+    with write_transaction(db):
         if rebuild or version != RELAYS_VERSION:
             stats.rebuilt = True
             db.execute("delete from meta where key = 'relays_version'")
@@ -84,19 +85,19 @@ def update_relays(db, rebuild: bool = False) -> RelayStats:
         "where i.status = 'active' and (s.item_id is null or s.content_hash is not i.content_hash) "
         "order by coalesce(i.published_at, i.first_seen_at), i.id")]
     for start in range(0, len(changed), COMMIT_EVERY):
-        with db.conn:
+        with write_transaction(db):
             for first in range(start, min(start + COMMIT_EVERY, len(changed)), BATCH):
                 batch = changed[first:min(first + BATCH, start + COMMIT_EVERY)]
                 run.remember_texts(_store_signatures(db, batch, fresh=stats.rebuilt))
     stats.read = len(changed)
-    with db.conn:
+    with write_transaction(db):
         ensure_indexes(db, "item_bands")  # after a rebuild: built once, from every key
     for start in range(0, len(changed), COMMIT_EVERY):
-        with db.conn:
+        with write_transaction(db):
             for ident in changed[start:start + COMMIT_EVERY]:
                 run.regroup(ident)
             run.save()
-    with db.conn:
+    with write_transaction(db):
         stats.groups, stats.grouped = db.execute(
             "select count(distinct cluster_id), count(cluster_id) from items "
             "where cluster_id is not null").fetchone()

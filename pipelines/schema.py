@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from pipelines.transactions import write_transaction
+
 SCHEMA_VERSION = 1
 
 # FTS5 with accent folding: "rénovation" finds "renovation" and the reverse.
@@ -432,24 +434,25 @@ TABLE_ORDER = (
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create every table, index and FTS index that is missing; safe to run repeatedly."""
-    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA journal_mode=WAL")  # outside a transaction, as the pragmas must be
     db.execute("PRAGMA foreign_keys=ON")
-    existing = set(db.table_names())
-    for name in TABLE_ORDER:
-        spec = TABLES[name]
-        table = db[name]
-        if name not in existing:
-            create_table(db, name)
-        else:
-            # Columns added to the declaration later arrive here, never by alter=True on insert.
-            have = set(table.columns_dict)
-            for col, c in spec.columns.items():
-                if col not in have:
-                    table.add_column(col, c.type)
-        ensure_indexes(db, name)
-        if spec.fts and f"{name}_fts" not in existing:
-            table.enable_fts(list(spec.fts), create_triggers=True, tokenize=FTS_TOKENIZE)
-    db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+    with write_transaction(db):  # another process may be creating them too
+        existing = set(db.table_names())
+        for name in TABLE_ORDER:
+            spec = TABLES[name]
+            table = db[name]
+            if name not in existing:
+                create_table(db, name)
+            else:
+                # Columns added to the declaration later arrive here, never by alter=True on insert.
+                have = set(table.columns_dict)
+                for col, c in spec.columns.items():
+                    if col not in have:
+                        table.add_column(col, c.type)
+            ensure_indexes(db, name)
+            if spec.fts and f"{name}_fts" not in existing:
+                table.enable_fts(list(spec.fts), create_triggers=True, tokenize=FTS_TOKENIZE)
+        db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
 
 
 def create_table(db: sqlite_utils.Database, name: str) -> None:

@@ -13,6 +13,7 @@ from crawlers.state import utc_now
 from pipelines.db import insert_row, insert_rows, shared_database, update_row, upsert_row
 from pipelines.ledger import RunLedger
 from pipelines.normalize import AttachedDocument, CalendarSessions, Record, document_id
+from pipelines.transactions import write_transaction
 
 # Below this many active items, a centre losing most of them is believed (a small site may
 # well retire three of its four pages); from it on, losing most at once is suspect.
@@ -43,13 +44,14 @@ class StorePipeline:
 
     def spider_error(self, failure, response, spider):
         """A bug met on one page: a row of harvest_errors, and the crawl goes on."""
-        with self.db.conn:
+        with write_transaction(self.db):
             self.ledger.error(response.url, "parse", f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500])
 
     def open_spider(self):
         centre = self.crawler.spider.centre
-        self.db["centres"].upsert(centre.as_row(), pk="id", alter=False)
-        self.ledger = RunLedger(self.db, self.run_id, centre.id, self.mode)
+        with write_transaction(self.db):
+            self.db["centres"].upsert(centre.as_row(), pk="id", alter=False)
+            self.ledger = RunLedger(self.db, self.run_id, centre.id, self.mode)
         self.active_before = self.db.execute(
             "select count(*) from items where centre_id = ? and status = 'active'", [centre.id]
         ).fetchone()[0]
@@ -64,11 +66,11 @@ class StorePipeline:
         stats = self.crawler.stats.get_stats()
         requests = stats.get("downloader/request_count", 0)
         undrained = getattr(self.crawler.spider, "undrained", list)
-        with self.db.conn:
+        with write_transaction(self.db):
             for error in undrained():
                 self.ledger.error(error.url, error.kind, error.message)
         suspect = self._suspect(reason)
-        with self.db.conn:
+        with write_transaction(self.db):
             if suspect is None:
                 for gone in self.vanished:
                     self._mark_gone(gone)
@@ -104,13 +106,13 @@ class StorePipeline:
             self._process(item)
         except Exception as exc:  # one bad record must not cost the others: it becomes a row
             url = getattr(item, "item", {}).get("url") if isinstance(item, Record) else getattr(item, "url", None)
-            with self.db.conn:
+            with write_transaction(self.db):
                 self.ledger.error(url, "store", f"{type(exc).__name__}: {exc}")
         return item
 
     def _process(self, item) -> None:
         ledger = self.ledger
-        with self.db.conn:
+        with write_transaction(self.db):
             if isinstance(item, Record):
                 self._store_record(item)
             elif isinstance(item, AttachedDocument):

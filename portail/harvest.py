@@ -20,6 +20,7 @@ from pipelines import pdf_worker
 from pipelines.db import shared_database
 from pipelines.places_alongside import PlacesAlongside
 from pipelines.postprocess import after_harvest, store_vocabulary
+from pipelines.transactions import write_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def close_interrupted_runs(db, centres: list[Centre]) -> int:
     stale = [row["id"] for row in db.query(
         f"select id, message from harvest_runs where status = 'running' and centre_id in ({marks})", ids)
         if not _alive(row["message"])]
-    with db.conn:
+    with write_transaction(db):
         for row_id in stale:
             db.execute("update harvest_runs set status = 'interrupted', finished_at = ?, "
                        "message = coalesce(message, '') || ' (closed by the next run)' where id = ?",
@@ -143,7 +144,7 @@ def run_harvest(registry: Registry, centres: list[Centre], db_path: Path, mode: 
     """Harvest `centres` into `db_path`; 0 when the run went to its end (a centre whose site
     failed is recorded as such, with its errors), 1 when it was interrupted."""
     db = shared_database(db_path)
-    with db.conn:
+    with write_transaction(db):
         store_vocabulary(db)  # item_themes rows point at it
         for centre in registry.centres:
             db["centres"].upsert(centre.as_row(), pk="id", alter=False)
