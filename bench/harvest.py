@@ -1,24 +1,31 @@
-"""Harvest the demo mirror twice and print recall, speed and politeness figures.
+"""Harvest the demo mirror again and again and print recall, speed and politeness figures.
 
-    .venv/bin/python bench/harvest.py [--today YYYY-MM-DD] [--keep DIR]
+    .venv/bin/python bench/harvest.py [--today YYYY-MM-DD] [--keep DIR] [--repeats N] [--no-results]
 
 Run 1 is a first harvest into an empty database; run 2 repeats it with nothing changed,
 so its requests and bytes measure what conditional requests save (the baseline is run 1,
-measured in the same invocation); run 3 is the scheduler's hourly light job.
+measured in the same invocation); run 3 is the scheduler's hourly light job; run 4 is a full
+harvest after 1 % of the item pages were edited (new text, new Last-Modified). Each repeat
+starts from an empty database and a freshly served mirror. The incremental figures are
+written between `<!-- incremental -->` markers in `bench/RESULTS.md`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
+import statistics
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import date, datetime, timezone
+from email.utils import format_datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import sqlite_utils  # noqa: E402
 
@@ -28,6 +35,12 @@ from mirror.generate import generate  # noqa: E402
 from mirror.server import MirrorServer  # noqa: E402
 from portail.demo import harvest_subprocess  # noqa: E402
 from crawlers.registry import DEFAULT_REGISTRY  # noqa: E402
+from servers import machine, replace_section  # noqa: E402
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+CHANGED_SHARE = 0.01  # of the item pages, edited before run 4
+RUNS = ("first full harvest", "second full harvest, nothing changed", "light run (the hourly job)",
+        "full harvest, 1 % of the item pages edited")
 
 
 def run_figures(db, run_id: str) -> dict:
@@ -39,16 +52,77 @@ def run_figures(db, run_id: str) -> dict:
     return dict(row)
 
 
+def edited(body: bytes) -> bytes:
+    """A page as its centre edits it: a sentence added to its longest paragraph (entities:
+    every charset of the mirror reads them)."""
+    note = b" Mise &agrave; jour : les inscriptions sont prolong&eacute;es d'une semaine."
+    paragraphs = list(re.finditer(rb"<p\b[^>]*>(.*?)</p>", body, re.S))
+    if not paragraphs:
+        return body.replace(b"</body>", b"<p>" + note + b"</p></body>", 1)
+    end = max(paragraphs, key=lambda m: len(m.group(1))).end(1)
+    return body[:end] + note + body[end:]
+
+
+def change_pages(server: MirrorServer, truth: dict) -> int:
+    """Edit every hundredth HTML item page of the mirror (in a fixed order); how many."""
+    pages = sorted((centre, item["path"]) for centre, data in truth["centres"].items()
+                   for item in data["items"] if item["kind"] in ("news", "event")
+                   and not item["path"].lower().endswith(".pdf"))
+    step = round(1 / CHANGED_SHARE)
+    now = format_datetime(datetime.now(timezone.utc), usegmt=True)
+    return sum(server.change_page(centre, path, edited, now) for centre, path in pages[::step])
+
+
+def harvest_series(mirror_dir: Path, db_path: Path, registry: Path, truth: dict) -> dict:
+    """Runs 1 to 4 on a fresh database; their figures, and the mirror's origins."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    server = MirrorServer(mirror_dir)
+    origins = server.start()
+    registry.write_text(server.registry_yaml(DEFAULT_REGISTRY), encoding="utf-8")
+    runs, changed = [], 0
+    try:
+        for number, mode in enumerate(("full", "full", "light", "full"), start=1):
+            if number == 4:
+                changed = change_pages(server, truth)
+            started = time.monotonic()
+            code = harvest_subprocess(registry, db_path, mode=mode)
+            seconds = time.monotonic() - started
+            db = sqlite_utils.Database(db_path)
+            runs.append({**run_figures(db, db["meta"].get("last_run_id")["value"]), "seconds": seconds})
+            if number == 3:
+                items = db.execute("select count(*) from items").fetchone()[0]
+                scores = [score_centre(db, cid, origins[cid], found)
+                          for cid, found in sorted(group_by_centre(truth).items())]
+                relays = score_relay_groups(db, truth, origins)
+            db.conn.close()
+            if code != 0:
+                print(f"harvest (run {number}) exited with {code}")
+    finally:
+        server.stop()
+    return {"runs": runs, "changed": changed, "items": items, "scores": scores, "relays": relays}
+
+
+def spread(values: list[float], digits: int = 0) -> str:
+    """median (min–max)."""
+    ordered = sorted(values)
+    def fmt(value):
+        return f"{value:.{digits}f}"
+    if len(ordered) == 1 or ordered[0] == ordered[-1]:
+        return fmt(statistics.median(ordered))
+    return f"{fmt(statistics.median(ordered))} ({fmt(ordered[0])}–{fmt(ordered[-1])})"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--today", type=date.fromisoformat, default=date.today())
     parser.add_argument("--keep", type=Path, help="keep the mirror and database in this directory")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--no-results", action="store_true", help="print only, leave bench/RESULTS.md")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="crpv-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     mirror_dir, db_path = work / "mirror", work / "bench.db"
-    if db_path.exists():
-        db_path.unlink()
 
     started = time.monotonic()
     generate(mirror_dir, args.today)
@@ -56,31 +130,15 @@ def main() -> int:
     truth = json.loads((mirror_dir / "ground_truth.json").read_text(encoding="utf-8"))
     pages = sum(len(json.loads((d / "_routes.json").read_text())["routes"])
                 for d in mirror_dir.iterdir() if (d / "_routes.json").exists())
+    series = [harvest_series(mirror_dir, db_path, work / "registry.yaml", truth)
+              for _ in range(max(1, args.repeats))]
 
-    server = MirrorServer(mirror_dir)
-    origins = server.start()
-    registry = work / "registry.yaml"
-    registry.write_text(server.registry_yaml(DEFAULT_REGISTRY), encoding="utf-8")
-    try:
-        timings, runs = [], []
-        for mode in ("full", "full", "light"):
-            started = time.monotonic()
-            code = harvest_subprocess(registry, db_path, mode=mode)
-            timings.append(time.monotonic() - started)
-            db = sqlite_utils.Database(db_path)
-            runs.append(run_figures(db, db["meta"].get("last_run_id")["value"]))
-            if code != 0:
-                print(f"harvest exited with {code}")
-    finally:
-        server.stop()
-
-    db = sqlite_utils.Database(db_path)
-    scores = [score_centre(db, cid, origins[cid], items) for cid, items in sorted(group_by_centre(truth).items())]
+    first_series = series[0]
+    scores, items = first_series["scores"], first_series["items"]
     summary = summarize(scores)
-    items = db.execute("select count(*) from items").fetchone()[0]
     print(format_table(scores))
     print()
-    print(f"mirror: {pages} pages served by {len(origins)} sites, generated in {generation:.1f} s")
+    print(f"mirror: {pages} pages served by {len(truth['centres'])} sites, generated in {generation:.1f} s")
     for kind in ("news", "event", "document"):
         print(f"recall {kind:9}: {summary['found'].get(kind, 0)}/{summary['expected'].get(kind, 0)} "
               f"= {summary['recall_' + kind]:.2%}")
@@ -91,21 +149,44 @@ def main() -> int:
     print("mistakes: " + ", ".join(f"{k} {summary[k]}" for k in
                                    ("missing", "wrong_kind", "duplicates", "wrong_title", "wrong_published",
                                     "wrong_events", "wrong_pages", "extra")))
-    relays = score_relay_groups(db, truth, origins)
+    relays = first_series["relays"]
     print(f"relay groups: {relays['groups']} groups, {relays['truth_pairs']} pairs; clusters put "
           f"{relays['found_pairs']} pairs together, {relays['agreed']} right (pairwise precision "
           f"{relays['precision']:.1%}, recall {relays['recall']:.1%})")
-    first, second, light = runs
-    print(f"run 1: {timings[0]:.1f} s, {first['requests']} requests, {first['bytes'] / 1e6:.2f} MB, "
-          f"{items} items, {first['requests'] / max(items, 1):.2f} requests per item")
-    print(f"run 2: {timings[1]:.1f} s, {second['requests']} requests, {second['bytes'] / 1e6:.2f} MB, "
-          f"{second['not_modified']} answered 304, {second['new']} new, {second['updated']} updated")
-    print(f"ratio run 2 / run 1: requests {second['requests'] / max(first['requests'], 1):.2f}, "
-          f"bytes {second['bytes'] / max(first['bytes'], 1):.3f}")
-    print(f"run 3 (light, the hourly job): {timings[2]:.1f} s, {light['requests']} requests, "
-          f"{light['bytes'] / 1e6:.2f} MB, {light['not_modified']} answered 304; "
-          f"requests {light['requests'] / max(first['requests'], 1):.2f} of run 1")
+    body = incremental_report(series, items)
+    print(body)
+    if not args.no_results:
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        replace_section(RESULTS, "incremental", f"## Incremental harvests — {stamp}\n\n"
+                        f"Machine: {machine()}.\n\n{body}", "Benchmarks")
     return 0
+
+
+def incremental_report(series: list[dict], items: int) -> str:
+    """The four runs' requests, bytes and answers, median (min–max) over the repeats, each
+    against run 1 of the same repeat (its baseline)."""
+    lines = [
+        f"`bench/harvest.py --repeats {len(series)}`: the demo mirror ({items} items) harvested four "
+        "times in a row from an empty database, the demo's politeness delays on; run 1 is the "
+        "baseline of the others, measured in the same repeat. Run 4 follows the edit of "
+        f"{series[0]['changed']} item pages (every hundredth, a sentence added to its longest "
+        "paragraph, a new Last-Modified). Cells: median (min–max) over the repeats.",
+        "",
+        "| run | requests | of run 1 | MB | of run 1 | answered 304 | new / updated | seconds |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for index, label in enumerate(RUNS):
+        runs = [s["runs"][index] for s in series]
+        firsts = [s["runs"][0] for s in series]
+        lines.append(
+            f"| {index + 1}. {label} | {spread([r['requests'] for r in runs])} | "
+            f"{spread([r['requests'] / max(f['requests'], 1) for r, f in zip(runs, firsts)], 2)} | "
+            f"{spread([r['bytes'] / 1e6 for r in runs], 2)} | "
+            f"{spread([r['bytes'] / max(f['bytes'], 1) for r, f in zip(runs, firsts)], 3)} | "
+            f"{spread([r['not_modified'] for r in runs])} | "
+            f"{spread([r['new'] for r in runs])} / {spread([r['updated'] for r in runs])} | "
+            f"{spread([r['seconds'] for r in runs], 1)} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -146,6 +146,20 @@ class MirrorServer:
     def __exit__(self, *exc) -> None:
         self.stop()
 
+    def change_page(self, site_id: str, path: str, edit, last_modified: str) -> bool:
+        """Serve `edit(bytes)` at `path` from now on, with a new Last-Modified (a centre
+        editing a page between two harvests); the files on disk are left as generated.
+        False when the site has no file at that path."""
+        site = next((s for s in self.sites if s.id == site_id), None)
+        route = site.routes.get(path) if site is not None else None
+        if route is None or "file" not in route:
+            return False
+        body = edit(site.read(route["file"]))
+        with site._lock:
+            site._cache[route["file"]] = body
+        route["last_modified"] = last_modified
+        return True
+
     def log(self, entry: tuple[str, str, str, int, int]) -> None:
         """Append one entry to the request log (thread-safe)."""
         with self._log_lock:

@@ -919,3 +919,22 @@ def test_truth_names_its_generator_and_a_stale_mirror_is_regenerated(tmp_path, m
     (copy / "content.py").write_text((copy / "content.py").read_text(encoding="utf-8") + "\n# edit\n",
                                      encoding="utf-8")
     assert G.fingerprint() != truth["generator"]
+
+
+def test_a_page_changed_between_two_harvests(mirror_root, truth):
+    """`change_page` (bench/harvest.py's 1 % run): new bytes, new validators, disk untouched."""
+    path = next(i["path"] for i in truth["centres"]["oriv"]["items"] if i["kind"] == "news")
+    on_disk = (mirror_root / "oriv" / routes_of(mirror_root, "oriv")["routes"][path]["file"]).read_bytes()
+    with MirrorServer(mirror_root) as server:
+        client = Client(server.origins)
+        status, before, body = client.request("oriv", path)
+        assert status == 200 and b"<p>Ajout</p>" not in body
+        assert server.change_page("oriv", path, lambda b: b.replace(b"</article>", b"<p>Ajout</p></article>"),
+                                  "Sat, 05 Dec 2026 10:00:00 GMT")
+        assert not server.change_page("oriv", "/pas-de-page/", bytes, "Sat, 05 Dec 2026 10:00:00 GMT")
+        status, after, body = client.request("oriv", path, headers={"If-None-Match": before["etag"]})
+        assert status == 200 and b"<p>Ajout</p></article>" in body
+        assert after["etag"] != before["etag"] and after["last-modified"] == "Sat, 05 Dec 2026 10:00:00 GMT"
+        assert client.request("oriv", path, headers={"If-None-Match": after["etag"]})[0] == 304
+        client.close()
+    assert (mirror_root / "oriv" / routes_of(mirror_root, "oriv")["routes"][path]["file"]).read_bytes() == on_disk
