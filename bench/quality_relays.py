@@ -11,11 +11,15 @@ method (`normalize/dedup.py`: 64-bit fingerprints within 8 bits), in the same ru
    rebuild, then a run where 1 % of the items changed (what a nightly harvest brings). The
    rebuilt groups are scored against the relays the generator made (pairs in one group): a
    check that speed was not bought with recall, on texts written by the project itself. Its
-   precision only means something at 20k: bodies are 3 to 6 sentences drawn from one bank,
-   so in a larger archive many texts of one season repeat most of another's by chance, and
-   those near-duplicates, which the generator did not mean as relays, count as wrong.
+   precision is not the method's: bodies are 3 to 6 sentences drawn from one bank (the demo's
+   harvest), so many texts of one season repeat most of another's by chance, and those
+   near-duplicates, which the generator did not mean as relays, count as wrong (0.26 at 20k
+   and 0.08 at 200k with the demo of 2026-12-05); the method's precision is measured on the
+   real pairs above.
 
-    .venv/bin/python bench/quality_relays.py [--scale DB ...] [--build 20k,200k]
+    .venv/bin/python bench/quality_relays.py [--scale DB ...] [--build 20k,200k] [--no-results]
+
+The speed figures of each size are written to its `relays:<size>` section of `bench/RESULTS.md`.
 
 Pages are read as the harvester reads them (`extract_page`: title and main text).
 """
@@ -36,6 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from normalize.dedup import MAX_DISTANCE, fingerprint, hamming  # noqa: E402
 from normalize.html import decode_html  # noqa: E402
@@ -149,7 +154,7 @@ def _same_group_pairs(db) -> set[tuple[str, str]]:
     return {pair for members in groups.values() for pair in itertools.combinations(sorted(members), 2)}
 
 
-def time_relays(path: Path) -> None:
+def time_relays(path: Path) -> dict:
     """A full rebuild, then a run after 1 % of the items changed, on a copy of `path`."""
     import sqlite_utils
 
@@ -182,6 +187,35 @@ def time_relays(path: Path) -> None:
               f"1 % changed: {again.read:,} read in {incremental:.1f} s, {incremental_cpu:.1f} s CPU; "
               f"load average {os.getloadavg()[0]:.1f}", flush=True)
         db.close()
+    return {"items": items, "rebuild": rebuild, "rebuild_cpu": rebuild_cpu, "groups": full.groups,
+            "precision": agreed / max(1, len(found)), "recall": agreed / max(1, len(made)),
+            "read": again.read, "incremental": incremental, "incremental_cpu": incremental_cpu,
+            "load": os.getloadavg()[0]}
+
+
+def write_results(label: str, figures: dict) -> None:
+    """The section `relays:<label>` of bench/RESULTS.md (the other sizes' sections are kept)."""
+    from servers import machine, replace_section
+
+    f = figures
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    body = (
+        f"## Relay clustering at {label} — {stamp}\n\n"
+        f"Machine: {machine()}; load average {f['load']:.1f} at the end.\n\n"
+        f"`bench/quality_relays.py` on a `bench/scale.py` database of {f['items']:,} items, one run: "
+        "`update_relays` rebuilding every group (the baseline), then the run a nightly harvest "
+        "makes after 1 % of the items changed, on the same copy.\n\n"
+        "| step | items read | wall s | CPU s | µs CPU per item | of the rebuild (CPU) |\n"
+        "|---|---|---|---|---|---|\n"
+        f"| full rebuild | {f['items']:,} | {f['rebuild']:.1f} | {f['rebuild_cpu']:.1f} | "
+        f"{1e6 * f['rebuild_cpu'] / max(f['items'], 1):.0f} | 1 |\n"
+        f"| 1 % changed | {f['read']:,} | {f['incremental']:.1f} | {f['incremental_cpu']:.1f} | "
+        f"{1e6 * f['incremental_cpu'] / max(f['read'], 1):.0f} | "
+        f"{f['incremental_cpu'] / max(f['rebuild_cpu'], 1e-9):.3f} |\n\n"
+        f"{f['groups']:,} groups after the rebuild; pairs of the generator's relays: precision "
+        f"{f['precision']:.3f}, recall {f['recall']:.3f} (the generator's chance near-duplicates "
+        "count as wrong: see the script's docstring; the method's precision is on real pairs).")
+    replace_section(ROOT / "bench" / "RESULTS.md", f"relays:{label}", body, "Benchmarks")
 
 
 def main(argv=None) -> int:
@@ -190,6 +224,7 @@ def main(argv=None) -> int:
     parser.add_argument("--build", default="20k", help="sizes to build with bench/scale.py when "
                                                        "no --scale is given (e.g. 20k,200k,1m)")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "crpv-bench")
+    parser.add_argument("--no-results", action="store_true", help="print only, leave bench/RESULTS.md")
     args = parser.parse_args(argv)
     corpus = corpus_dir()
     if (corpus / "realworld").exists() and PAIRS.exists():
@@ -204,7 +239,9 @@ def main(argv=None) -> int:
     if paths:
         print("[speed] update_relays")
         for path in paths:
-            time_relays(path)
+            figures = time_relays(path)
+            if not args.no_results:
+                write_results(path.parent.name if path.name == "scale.db" else path.stem, figures)
     return 0
 
 
