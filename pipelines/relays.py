@@ -93,9 +93,11 @@ def update_relays(db, rebuild: bool = False) -> RelayStats:
     with write_transaction(db):
         ensure_indexes(db, "item_bands")  # after a rebuild: built once, from every key
     for start in range(0, len(changed), COMMIT_EVERY):
+        # Placing reads and computes (seconds for a slice): other writers of the file (the
+        # places reader, another centre's harvest) wait only for the groups' writing.
+        for ident in changed[start:start + COMMIT_EVERY]:
+            run.regroup(ident)
         with write_transaction(db):
-            for ident in changed[start:start + COMMIT_EVERY]:
-                run.regroup(ident)
             run.save()
     with write_transaction(db):
         stats.groups, stats.grouped = db.execute(
