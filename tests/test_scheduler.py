@@ -450,7 +450,10 @@ def test_a_signal_stops_the_scheduler_and_its_children_cleanly(fake, tmp_path, m
         proc.kill()
     assert proc.returncode == exit_code, err
     assert not _alive(child["pid"])
-    assert [c["centre"] for c in fake.calls("terminated")] == ([] if stubborn else ["irev"])
+    # irev's own ending: another centre's quick run may still be in flight beside it when the
+    # signal comes (on a loaded machine it is), and is stopped as well
+    assert [c["centre"] for c in fake.calls("terminated") if c["centre"] == "irev"] == \
+        ([] if stubborn else ["irev"])
     state = fake.state("irev:light")
     assert state["last_status"] == "interrupted" and state["last_finished_at"]
     if mode == "once":
