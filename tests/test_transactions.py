@@ -1,6 +1,6 @@
-"""Write transactions of the harvest (pipelines.db.write_transaction): the write lock is held
-from the first statement, so another process committing between a read and a write cannot
-turn the write into an immediate "database is locked"."""
+"""Write transactions of the harvest (pipelines.transactions.write_transaction): the write
+lock is held from the first statement, so another process committing between a read and a
+write cannot turn the write into an immediate "database is locked"."""
 
 import sqlite3
 import threading
