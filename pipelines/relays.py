@@ -7,8 +7,8 @@ other* (a relay follows its original within months; `related` refuses the others
 work per item is bounded (at most BANDS × (HOT_KEY + 1) index rows, MAX_CANDIDATES candidates,
 an exact check for the promising ones alone) and depends on how much the centres publish in a
 season, not on the size of the archive. `bench/scale.py` spreads every size over the same
-eight years, so its larger archives are denser seasons: 0.8, 1.4 and 2.8 ms CPU per item at
-20k, 200k and 1M items (`make bench-relays`).
+eight years, so its larger archives are denser seasons: 0.6, 0.9 and 2.0 ms CPU per item at
+20k, 200k and 1M items (`make bench-relays`, bench/RESULTS.md).
 
 Every changed item is indexed before any is placed: an original placed before its relay was
 indexed would settle for the best of the others (on the 20k synthetic archive of
