@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import statistics
 import sys
 import tempfile
 import time
@@ -35,12 +34,13 @@ from mirror.generate import generate  # noqa: E402
 from mirror.server import MirrorServer  # noqa: E402
 from portail.demo import harvest_subprocess  # noqa: E402
 from crawlers.registry import DEFAULT_REGISTRY  # noqa: E402
-from servers import machine, replace_section  # noqa: E402
+from servers import machine, median_range, replace_section  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 CHANGED_SHARE = 0.01  # of the item pages, edited before run 4
-RUNS = ("first full harvest", "second full harvest, nothing changed", "light run (the hourly job)",
-        "full harvest, 1 % of the item pages edited")
+# (mode, what the run stands for); the edit comes before the last one
+RUNS = (("full", "first full harvest"), ("full", "second full harvest, nothing changed"),
+        ("light", "light run (the hourly job)"), ("full", "full harvest, 1 % of the item pages edited"))
 
 
 def run_figures(db, run_id: str) -> dict:
@@ -83,8 +83,8 @@ def harvest_series(mirror_dir: Path, db_path: Path, registry: Path, truth: dict)
     registry.write_text(server.registry_yaml(DEFAULT_REGISTRY), encoding="utf-8")
     runs, changed = [], 0
     try:
-        for number, mode in enumerate(("full", "full", "light", "full"), start=1):
-            if number == 4:
+        for number, (mode, _label) in enumerate(RUNS, start=1):
+            if number == len(RUNS):
                 changed = change_pages(server, truth)
             started = time.monotonic()
             code = harvest_subprocess(registry, db_path, mode=mode)
@@ -102,13 +102,6 @@ def harvest_series(mirror_dir: Path, db_path: Path, registry: Path, truth: dict)
     finally:
         server.stop()
     return {"runs": runs, "changed": changed, "items": items, "scores": scores, "relays": relays}
-
-
-def spread(values: list[float], digits: int = 0) -> str:
-    """median (min–max)."""
-    ordered = sorted(values)
-    middle, low, high = (f"{v:.{digits}f}" for v in (statistics.median(ordered), ordered[0], ordered[-1]))
-    return middle if low == high else f"{middle} ({low}–{high})"
 
 
 def main() -> int:
@@ -173,17 +166,17 @@ def incremental_report(series: list[dict], items: int) -> str:
         "| run | requests | of run 1 | MB | of run 1 | answered 304 | new / updated | seconds |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for index, label in enumerate(RUNS):
+    for index, (_mode, label) in enumerate(RUNS):
         runs = [s["runs"][index] for s in series]
         firsts = [s["runs"][0] for s in series]
         lines.append(
-            f"| {index + 1}. {label} | {spread([r['requests'] for r in runs])} | "
-            f"{spread([r['requests'] / max(f['requests'], 1) for r, f in zip(runs, firsts)], 2)} | "
-            f"{spread([r['bytes'] / 1e6 for r in runs], 2)} | "
-            f"{spread([r['bytes'] / max(f['bytes'], 1) for r, f in zip(runs, firsts)], 3)} | "
-            f"{spread([r['not_modified'] for r in runs])} | "
-            f"{spread([r['new'] for r in runs])} / {spread([r['updated'] for r in runs])} | "
-            f"{spread([r['seconds'] for r in runs], 1)} |")
+            f"| {index + 1}. {label} | {median_range([r['requests'] for r in runs], 0)} | "
+            f"{median_range([r['requests'] / max(f['requests'], 1) for r, f in zip(runs, firsts)], 2)} | "
+            f"{median_range([r['bytes'] / 1e6 for r in runs], 2)} | "
+            f"{median_range([r['bytes'] / max(f['bytes'], 1) for r, f in zip(runs, firsts)], 3)} | "
+            f"{median_range([r['not_modified'] for r in runs], 0)} | "
+            f"{median_range([r['new'] for r in runs], 0)} / {median_range([r['updated'] for r in runs], 0)} | "
+            f"{median_range([r['seconds'] for r in runs], 1)} |")
     return "\n".join(lines)
 
 

@@ -32,10 +32,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from crawlers.registry import DEFAULT_REGISTRY  # noqa: E402
 from mirror.server import MirrorServer  # noqa: E402
 from portail.demo import ensure_mirror  # noqa: E402
+from servers import machine, median_range, replace_section  # noqa: E402  (the benches' helpers)
 
 FAST = {"CRPV_DOWNLOAD_DELAY": "0", "CRPV_MAX_CRAWL_DELAY": "0", "CRPV_LOG_LEVEL": "WARNING"}
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -101,11 +103,6 @@ def scaled_mirror(mirror: Path, factor: int, work: Path) -> Path:
     return root
 
 
-def spread(values: list[float], digits: int = 1) -> str:
-    median = statistics.median(values)
-    return f"{median:.{digits}f} ({min(values):.{digits}f}–{max(values):.{digits}f})"
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -144,8 +141,6 @@ def report(ours: list[dict], theirs: list[dict], big: dict | None, args) -> None
     ratios = [o["per_s"] / t["per_s"] for o, t in zip(ours, baseline)]
     cpu_ratios = [o["per_cpu_s"] / t["per_cpu_s"] for o, t in zip(ours, baseline)]
     small_rss = statistics.median(o["rss_mib"] for o in ours)
-    sys.path.insert(0, str(ROOT / "bench"))
-    from servers import machine  # the benches' shared helpers
 
     lines = [
         f"Machine: {machine()}; load average {os.getloadavg()[0]:.1f} at the end (the machine "
@@ -160,14 +155,14 @@ def report(ours: list[dict], theirs: list[dict], big: dict | None, args) -> None
         "",
         "| figure | harvest | scrapy bench | ratio |",
         "|---|---|---|---|",
-        f"| responses per second | {spread([o['per_s'] for o in ours])} | "
-        f"{spread([t['per_s'] for t in baseline])} | {spread(ratios, 2)} |",
-        f"| responses per CPU second | {spread([o['per_cpu_s'] for o in ours])} | "
-        f"{spread([t['per_cpu_s'] for t in baseline])} | {spread(cpu_ratios, 2)} |",
-        f"| CPU ms per response | {spread([1000 / o['per_cpu_s'] for o in ours])} | "
-        f"{spread([1000 / t['per_cpu_s'] for t in baseline])} | |",
-        f"| peak RSS (MiB) | {spread([o['rss_mib'] for o in ours], 0)} | "
-        f"{spread([t['rss_mib'] for t in baseline], 0)} | |",
+        f"| responses per second | {median_range([o['per_s'] for o in ours])} | "
+        f"{median_range([t['per_s'] for t in baseline])} | {median_range(ratios, 2)} |",
+        f"| responses per CPU second | {median_range([o['per_cpu_s'] for o in ours])} | "
+        f"{median_range([t['per_cpu_s'] for t in baseline])} | {median_range(cpu_ratios, 2)} |",
+        f"| CPU ms per response | {median_range([1000 / o['per_cpu_s'] for o in ours])} | "
+        f"{median_range([1000 / t['per_cpu_s'] for t in baseline])} | |",
+        f"| peak RSS (MiB) | {median_range([o['rss_mib'] for o in ours], 0)} | "
+        f"{median_range([t['rss_mib'] for t in baseline], 0)} | |",
         "",
     ]
     if big is None:
@@ -185,7 +180,6 @@ def report(ours: list[dict], theirs: list[dict], big: dict | None, args) -> None
 
 def write_results(body: str) -> None:
     """Replace the harvest section of bench/RESULTS.md (the other sections are kept)."""
-    from servers import replace_section
 
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     replace_section(RESULTS, "harvest", f"## Harvest speed and memory — {stamp}\n\n{body}",

@@ -26,7 +26,6 @@ import argparse
 import json
 import lzma
 import os
-import statistics
 import sys
 import time
 from datetime import datetime, timezone
@@ -34,9 +33,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from normalize.html import decode_html  # noqa: E402
 from normalize.page import extract_page  # noqa: E402
+from servers import machine, median_range, replace_section  # noqa: E402  (the benches' helpers)
 
 
 def corpus_dir() -> Path:
@@ -95,12 +96,6 @@ def timed(functions, pages, repeats: int = 1) -> tuple[list[list], list[list[flo
         for k, seconds in enumerate(spent):
             passes[k].append(1000 * seconds / max(1, len(pages)))
     return results, passes
-
-
-def spread(values: list[float], digits: int = 1) -> str:
-    """median (min–max)"""
-    median = statistics.median(values)
-    return f"{median:.{digits}f} ({min(values):.{digits}f}–{max(values):.{digits}f})"
 
 
 def ours_date(page) -> str | None:
@@ -172,11 +167,11 @@ def run_dates(label: str, pages: list[dict], show_misses: bool, repeats: int = 1
     ratios = [a / b for a, b in zip(ms_ours, ms_original)]
     lines = [
         f"[{label}] publication day on {len(pages)} pages (ms/page: median (min–max) of {repeats})",
-        f"  ours                          {pct(ok, len(pages))}  {spread(ms_ours)} ms/page",
-        f"  htmldate original_date=True   {pct(ok_original, len(pages))}  {spread(ms_original)} ms/page",
-        f"  htmldate default              {pct(ok_default, len(pages))}  {spread(ms_default)} ms/page",
+        f"  ours                          {pct(ok, len(pages))}  {median_range(ms_ours)} ms/page",
+        f"  htmldate original_date=True   {pct(ok_original, len(pages))}  {median_range(ms_original)} ms/page",
+        f"  htmldate default              {pct(ok_default, len(pages))}  {median_range(ms_default)} ms/page",
         f"  ours - best htmldate          {ok - max(ok_original, ok_default):+d} pages; time ratio "
-        f"to htmldate original_date=True {spread(ratios, 2)} (whole extract_page)",
+        f"to htmldate original_date=True {median_range(ratios, 2)} (whole extract_page)",
     ]
     print("\n".join(lines), flush=True)
     if show_misses:
@@ -195,8 +190,8 @@ def run_text(label: str, pages: list[dict], show_misses: bool, repeats: int = 1)
         f"   trafilatura {pct(theirs['kept'], theirs['kept_total'])}",
         f"  leaked  ours {pct(mine['leaked'], mine['leaked_total'])}"
         f"   trafilatura {pct(theirs['leaked'], theirs['leaked_total'])}",
-        f"  time    ours {spread(ms_ours)} ms/page (whole extract_page)"
-        f"   trafilatura {spread(ms_base)} ms/page   ratio {spread(ratios, 2)}",
+        f"  time    ours {median_range(ms_ours)} ms/page (whole extract_page)"
+        f"   trafilatura {median_range(ms_base)} ms/page   ratio {median_range(ratios, 2)}",
     ]
     print("\n".join(lines), flush=True)
     if show_misses:
@@ -207,8 +202,6 @@ def run_text(label: str, pages: list[dict], show_misses: bool, repeats: int = 1)
 
 def write_results(lines: list[str], repeats: int) -> None:
     """Replace the extraction section of bench/RESULTS.md (the other sections are kept)."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    from servers import machine, replace_section  # the benches' shared helpers
 
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     body = "\n".join([

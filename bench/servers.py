@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -300,6 +301,12 @@ def replace_section(path: Path, key: str, body: str, title: str) -> None:
 def fmt_ms(seconds: float) -> str:
     ms = seconds * 1000
     return f"{ms:.0f}" if ms >= 10 else f"{ms:.1f}"
+
+
+def median_range(values: list[float], digits: int = 1) -> str:
+    """median (min–max) of repeated figures, `digits` after the point."""
+    return (f"{statistics.median(values):.{digits}f} "
+            f"({min(values):.{digits}f}–{max(values):.{digits}f})")
 
 
 def spread(values: list[float]) -> str:

@@ -67,6 +67,11 @@ class SiteData:
                 self._cache[rel] = (self.dir / rel).read_bytes()
             return self._cache[rel]
 
+    def rewrite(self, rel: str, body: bytes) -> None:
+        """Serve `body` for the site file `rel` from now on (the file on disk is kept)."""
+        with self._lock:
+            self._cache[rel] = body
+
 
 class MirrorServer:
     """Serve every site directory under `root` on its own loopback origin."""
@@ -154,9 +159,7 @@ class MirrorServer:
         route = site.routes.get(path) if site is not None else None
         if route is None or "file" not in route:
             return False
-        body = edit(site.read(route["file"]))
-        with site._lock:
-            site._cache[route["file"]] = body
+        site.rewrite(route["file"], edit(site.read(route["file"])))
         route["last_modified"] = last_modified
         return True
 
